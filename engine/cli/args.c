@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Command-line parsing: every value is checked here, before the EAL starts. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+
+enum {
+	OPT_DURATION = 256,
+	OPT_QUEUES,
+	OPT_LCORES,
+	OPT_PMD_CONFIG,
+	OPT_EAL,
+	OPT_TSTAMP_PRECISION,
+	OPT_STATS_JSON,
+	OPT_NO_DIRECT,
+	OPT_HELP,
+};
+
+static const struct option capture_opts[] = {
+	{"interface", required_argument, NULL, 'i'},
+	{"write", required_argument, NULL, 'w'},
+	{"snapshot-length", required_argument, NULL, 's'},
+	{"count", required_argument, NULL, 'c'},
+	{"duration", required_argument, NULL, OPT_DURATION},
+	{"queues", required_argument, NULL, OPT_QUEUES},
+	{"lcores", required_argument, NULL, OPT_LCORES},
+	{"pmd-config", required_argument, NULL, OPT_PMD_CONFIG},
+	{"eal", required_argument, NULL, OPT_EAL},
+	{"tstamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
+	{"stats-json", required_argument, NULL, OPT_STATS_JSON},
+	{"no-direct-io", no_argument, NULL, OPT_NO_DIRECT},
+	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+void
+lc_cli_usage(FILE *f)
+{
+	fprintf(f,
+			"Usage: linecap capture -i DEV [-i DEV ...] -w FILE [options]\n"
+			"       linecap list [--eal 'ARGS'] [-i DEV ...]\n"
+			"       linecap --version\n"
+			"\n"
+			"capture options:\n"
+			"  -i DEV                   PCI address or DPDK devargs (net_null0,size=64), repeatable\n"
+			"  -w FILE                  pcap output; %%q = writer index; - = stdout\n"
+			"  -s SNAPLEN               bytes kept per packet (default 262144; 0 = default)\n"
+			"  -c COUNT                 stop after COUNT packets\n"
+			"  --duration SEC           stop after SEC seconds\n"
+			"  --queues N               rx queues per port = writers = files (default 1)\n"
+			"  --lcores auto|LIST       lcores, first is main (default auto)\n"
+			"  --pmd-config NAME|FILE   PMD profile (default: chosen by driver)\n"
+			"  --eal 'ARGS'             extra EAL arguments, e.g. '--no-huge -m 512'\n"
+			"  --tstamp-precision nano|micro   pcap timestamp resolution (default nano)\n"
+			"  --stats-json FILE        write the final counters as JSON\n"
+			"  --no-direct-io           buffered writes even where O_DIRECT works\n"
+			"  -q                       no live status line\n"
+			"  -v                       show DPDK's own messages\n");
+}
+
+static int
+parse_u64(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		struct lc_error *err)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (*s == '-' || *s == '\0')
+		goto bad;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	return lc_error_set(err, LC_ERR_USAGE, "%s '%s': expected an integer from %llu to %llu",
+			opt, s, (unsigned long long)min, (unsigned long long)max);
+}
+
+static int
+check_output_dir(const char *path, struct lc_error *err)
+{
+	char copy[PATH_MAX];
+	const char *dir;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK) != 0)
+		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': directory '%s': %s",
+				path, dir, strerror(errno));
+	return 0;
+}
+
+int
+lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error *err)
+{
+	struct lc_capture_conf *c = &cli->conf;
+	uint64_t v;
+	bool have_w = false;
+	int opt;
+
+	lc_capture_conf_init(c);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qv", capture_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			if (c->nb_ports >= LC_MAX_PORTS)
+				return lc_error_set(err, LC_ERR_USAGE, "-i: at most %d devices",
+						LC_MAX_PORTS);
+			if (optarg[0] == '\0' ||
+					strlen(optarg) >= sizeof(c->ports[0].devargs))
+				return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
+			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
+					optarg);
+			break;
+		case 'w':
+			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(c->output))
+				return lc_error_set(err, LC_ERR_USAGE, "-w: bad file name");
+			snprintf(c->output, sizeof(c->output), "%s", optarg);
+			have_w = true;
+			break;
+		case 's':
+			if (parse_u64("-s", optarg, 0, LC_DEFAULT_SNAPLEN, &v, err) < 0)
+				return -1;
+			/* tcpdump: -s 0 means the default, 262144. */
+			c->snaplen = v == 0 ? LC_DEFAULT_SNAPLEN : (uint32_t)v;
+			break;
+		case 'c':
+			if (parse_u64("-c", optarg, 1, UINT64_MAX / 2, &c->count, err) < 0)
+				return -1;
+			break;
+		case OPT_DURATION: {
+			char *end;
+			double d;
+
+			errno = 0;
+			d = strtod(optarg, &end);
+			if (errno != 0 || *end != '\0' || end == optarg || !isfinite(d) || d <= 0 ||
+					d > 1e9)
+				return lc_error_set(err, LC_ERR_USAGE,
+						"--duration '%s': expected a number of seconds > 0",
+						optarg);
+			c->duration = d;
+			break;
+		}
+		case OPT_QUEUES:
+			if (parse_u64("--queues", optarg, 1, LC_MAX_QUEUES, &v, err) < 0)
+				return -1;
+			c->nb_queues = (uint16_t)v;
+			break;
+		case OPT_LCORES:
+			if (strlen(optarg) >= sizeof(c->lcores) || optarg[0] == '\0')
+				return lc_error_set(err, LC_ERR_USAGE, "--lcores: bad value");
+			snprintf(c->lcores, sizeof(c->lcores), "%s", optarg);
+			break;
+		case OPT_PMD_CONFIG:
+			if (strlen(optarg) >= sizeof(c->pmd_config) || optarg[0] == '\0')
+				return lc_error_set(err, LC_ERR_USAGE, "--pmd-config: bad value");
+			snprintf(c->pmd_config, sizeof(c->pmd_config), "%s", optarg);
+			break;
+		case OPT_EAL:
+			if (strlen(optarg) >= sizeof(c->eal_args))
+				return lc_error_set(err, LC_ERR_USAGE, "--eal: too long");
+			snprintf(c->eal_args, sizeof(c->eal_args), "%s", optarg);
+			break;
+		case OPT_TSTAMP_PRECISION:
+			if (strcmp(optarg, "nano") == 0)
+				c->tstamp_precision = LC_TSTAMP_NANO;
+			else if (strcmp(optarg, "micro") == 0)
+				c->tstamp_precision = LC_TSTAMP_MICRO;
+			else
+				return lc_error_set(err, LC_ERR_USAGE,
+						"--tstamp-precision '%s': expected nano or micro", optarg);
+			break;
+		case OPT_STATS_JSON:
+			if (strlen(optarg) >= sizeof(c->stats_json) || optarg[0] == '\0')
+				return lc_error_set(err, LC_ERR_USAGE, "--stats-json: bad file name");
+			snprintf(c->stats_json, sizeof(c->stats_json), "%s", optarg);
+			break;
+		case OPT_NO_DIRECT:
+			c->direct_io = false;
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'v':
+			cli->verbose = true;
+			break;
+		case OPT_HELP:
+			lc_cli_usage(stdout);
+			exit(0);
+		case ':':
+			return lc_error_set(err, LC_ERR_USAGE, "option '%s' needs a value (see --help)",
+					argv[optind - 1]);
+		default:
+			return lc_error_set(err, LC_ERR_USAGE, "unknown option '%s' (see --help)",
+					argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"unexpected argument '%s': filter expressions are not supported yet (see --help)",
+				argv[optind]);
+	if (c->nb_ports == 0)
+		return lc_error_set(err, LC_ERR_USAGE, "no device: give one with -i (see 'linecap list')");
+	if (!have_w)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"no output: give -w FILE, or -w - to write pcap to stdout");
+	if (c->stats_json[0] != '\0' && check_output_dir(c->stats_json, err) < 0)
+		return -1;
+	return check_output_dir(c->output, err);
+}
+
+int
+lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *err)
+{
+	struct lc_capture_conf *c = &cli->conf;
+	int opt;
+
+	lc_capture_conf_init(c);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":i:v", capture_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			if (c->nb_ports >= LC_MAX_PORTS || strlen(optarg) >= sizeof(c->ports[0].devargs))
+				return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
+			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
+					optarg);
+			break;
+		case OPT_EAL:
+			if (strlen(optarg) >= sizeof(c->eal_args))
+				return lc_error_set(err, LC_ERR_USAGE, "--eal: too long");
+			snprintf(c->eal_args, sizeof(c->eal_args), "%s", optarg);
+			break;
+		case 'v':
+			cli->verbose = true;
+			break;
+		case ':':
+			return lc_error_set(err, LC_ERR_USAGE, "option '%s' needs a value",
+					argv[optind - 1]);
+		default:
+			return lc_error_set(err, LC_ERR_USAGE, "list: unknown option '%s'",
+					argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return lc_error_set(err, LC_ERR_USAGE, "list: unexpected argument '%s'", argv[optind]);
+	return 0;
+}

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Control plane: build the engine, launch the workers, join, tear down. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "core/engine_priv.h"
+
+/* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
+#define LC_BLOCK_SIZE (1u << 20)
+
+static struct lc_cpu_pick cpu_pick;
+
+void
+lc_plan_set_pick(const struct lc_cpu_pick *pick)
+{
+	cpu_pick = *pick;
+}
+
+const struct lc_cpu_pick *
+lc_plan_get_pick(void)
+{
+	return &cpu_pick;
+}
+
+/* Expand %q (writer index) in the -w pattern; "%%" is a literal '%'. */
+static int
+output_path(const char *pattern, unsigned int writer, char *out, size_t len,
+		struct lc_error *err)
+{
+	size_t o = 0;
+	const char *p;
+
+	for (p = pattern; *p != '\0'; p++) {
+		int n;
+
+		if (p[0] == '%' && p[1] == 'q') {
+			n = snprintf(out + o, len - o, "%u", writer);
+			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			n = snprintf(out + o, len - o, "%%");
+			p++;
+		} else {
+			n = snprintf(out + o, len - o, "%c", *p);
+		}
+		if (n < 0 || (size_t)n >= len - o)
+			return lc_error_set(err, LC_ERR_USAGE, "-w: file name too long");
+		o += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
+{
+	const struct lc_capture_conf *c = &e->conf;
+	struct lc_format_info fi = {
+		.snaplen = c->snaplen,
+		.linktype = LC_DLT_EN10MB,
+		.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
+	};
+	struct lc_block_out *o = &w->out;
+	size_t slack;
+
+	if (output_path(c->output, w->id, e->writer_path[w->id], PATH_MAX, err) < 0)
+		return -1;
+	if (lc_medium_fd_ops.open(&o->medium, e->writer_path[w->id], c->direct_io, err) < 0)
+		return -1;
+	o->o_direct = o->medium.direct;
+	o->block_size = LC_BLOCK_SIZE;
+	/* Room for one whole record past the block end, so none is split. */
+	slack = RTE_ALIGN_CEIL(c->snaplen + lc_format_pcap.record_overhead, LC_BLOCK_ALIGN);
+	o->buf = aligned_alloc(LC_BLOCK_ALIGN, o->block_size + slack);
+	if (o->buf == NULL)
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the write buffer");
+	o->used = lc_format_pcap.file_header(o->buf, &fi);
+	w->snaplen = c->snaplen;
+	w->nanosecond = fi.nanosecond;
+	w->straddle_ring = -1;
+	return 0;
+}
+
+static int
+add_ring(struct lc_engine *e, struct lc_rx_task *rx, unsigned int rx_idx,
+		struct lc_writer_task *w, uint32_t size, int socket, struct lc_error *err)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i = e->nb_rings;
+	struct rte_ring *r;
+
+	if (i >= RTE_DIM(e->rings))
+		return lc_error_set(err, LC_ERR_USAGE, "too many ports x queues");
+	snprintf(name, sizeof(name), "lc_ring_%u", i);
+	/* One producer (rx task) and one consumer (writer): SPSC. */
+	r = rte_ring_create(name, size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (r == NULL)
+		return lc_error_set(err, LC_ERR_RUNTIME, "cannot create ring of %u entries: %s", size,
+				rte_strerror(rte_errno));
+	e->rings[i] = r;
+	e->ring_rx[i] = rx_idx;
+	e->ring_writer[i] = w->id;
+	rx->rings[rx->nb_rings++] = r;
+	w->rings[w->nb_rings] = r;
+	w->producers[w->nb_rings] = rx;
+	w->cnt[w->nb_rings] = &e->ring_cnt[i];
+	w->nb_rings++;
+	e->nb_rings++;
+	return 0;
+}
+
+static int
+build_tasks(struct lc_engine *e, struct lc_error *err)
+{
+	unsigned int p, q, wi;
+
+	e->ring_cnt = aligned_alloc(RTE_CACHE_LINE_SIZE,
+			sizeof(*e->ring_cnt) * RTE_DIM(e->rings));
+	if (e->ring_cnt == NULL)
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for counters");
+	memset(e->ring_cnt, 0, sizeof(*e->ring_cnt) * RTE_DIM(e->rings));
+
+	for (wi = 0; wi < e->nb_writers; wi++) {
+		struct lc_writer_task *w = &e->writers[wi];
+
+		w->id = wi;
+		w->shared = &e->shared;
+		w->burst = 64;
+		if (open_writer(e, w, err) < 0)
+			return -1;
+	}
+	for (p = 0; p < e->nb_ports; p++) {
+		struct lc_port *port = &e->ports[p];
+
+		for (q = 0; q < port->nb_rxq; q++) {
+			unsigned int idx = e->nb_rx++;
+			struct lc_rx_task *t = &e->rx[idx];
+
+			t->port_id = port->port_id;
+			t->queue_id = (uint16_t)q;
+			t->burst = port->prof.burst;
+			t->cnt = &e->rx_cnt[idx];
+			t->shared = &e->shared;
+			t->hash = &e->hash;
+			t->tsc_clock = e->tsc_clock;
+			t->hw_ts_offset = port->hw_ts ? port->hw_ts_offset : -1;
+			t->hw_ts_flag = port->hw_ts_flag;
+			t->hw_clock = port->hw_clock;
+			if (port->sw_spread) {
+				for (wi = 0; wi < e->nb_writers; wi++)
+					if (add_ring(e, t, idx, &e->writers[wi], port->prof.ring_size,
+							    port->socket, err) < 0)
+						return -1;
+			} else if (add_ring(e, t, idx, &e->writers[q], port->prof.ring_size,
+					   port->socket, err) < 0) {
+				return -1;
+			}
+			for (wi = 0; wi < e->nb_writers; wi++)
+				e->writers[wi].burst = RTE_MAX(e->writers[wi].burst, t->burst);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Place tasks on worker lcores. Enough lcores: every task gets its own
+ * (pipeline). Too few: rx task i and writer i share lcore i % L
+ * (run-to-completion), which keeps a queue and its writer together.
+ */
+static int
+place_tasks(struct lc_engine *e, struct lc_error *err)
+{
+	const struct lc_cpu_pick *pick = lc_plan_get_pick();
+	unsigned int L = pick->nb_cpus - 1, i;
+
+	if (L == 0)
+		return lc_error_set(err, LC_ERR_LCORES, "too few lcores: no worker lcore");
+	e->run_to_completion = L < e->nb_rx + e->nb_writers;
+	e->nb_workers = e->run_to_completion ? RTE_MIN(L, RTE_MAX(e->nb_rx, e->nb_writers))
+					      : e->nb_rx + e->nb_writers;
+	for (i = 0; i < e->nb_workers; i++)
+		e->workers[i].lcore_id = pick->cpus[i + 1];
+	for (i = 0; i < e->nb_rx; i++) {
+		struct lc_worker *wk = &e->workers[e->run_to_completion ? i % e->nb_workers : i];
+
+		wk->rx[wk->nb_rx++] = &e->rx[i];
+	}
+	for (i = 0; i < e->nb_writers; i++) {
+		struct lc_worker *wk = &e->workers[e->run_to_completion ? i % e->nb_workers
+									: e->nb_rx + i];
+
+		wk->writers[wk->nb_writers++] = &e->writers[i];
+	}
+	return 0;
+}
+
+static void
+print_plan(const struct lc_engine *e, FILE *f)
+{
+	const struct lc_cpu_pick *pick = lc_plan_get_pick();
+	unsigned int i, j, p;
+
+	for (p = 0; p < e->nb_ports; p++) {
+		const struct lc_port *port = &e->ports[p];
+
+		fprintf(f,
+				"port %u %s (%s): profile %s, %u rx queue%s x %u desc, %s, %u mbufs, %s timestamps\n",
+				port->port_id, port->name, port->driver, port->prof.name, port->nb_rxq,
+				port->nb_rxq > 1 ? "s" : "", port->prof.rx_desc,
+				e->nb_writers == 1 ? "1 writer"
+				: port->sw_spread  ? "software symmetric RSS"
+						   : "hardware symmetric RSS",
+				port->pool_size, port->hw_ts ? "NIC" : "TSC");
+	}
+	fprintf(f, "plan: main lcore %u", pick->cpus[0]);
+	for (i = 0; i < e->nb_workers; i++) {
+		const struct lc_worker *wk = &e->workers[i];
+		const char *sep = "";
+
+		fprintf(f, "; lcore %u:", wk->lcore_id);
+		for (j = 0; j < wk->nb_rx; j++) {
+			const char *name = "?";
+
+			for (p = 0; p < e->nb_ports; p++)
+				if (e->ports[p].port_id == wk->rx[j]->port_id)
+					name = e->ports[p].name;
+			fprintf(f, "%s rx %s/q%u", sep, name, wk->rx[j]->queue_id);
+			sep = ",";
+		}
+		for (j = 0; j < wk->nb_writers; j++) {
+			fprintf(f, "%s writer %u", sep, wk->writers[j]->id);
+			sep = ",";
+		}
+	}
+	fprintf(f, " (%s%s%s)\n", e->run_to_completion ? "run-to-completion: " : "pipeline",
+			e->run_to_completion ? "fewer worker lcores than tasks" : "",
+			pick->automatic ? "; auto" : "");
+}
+
+struct lc_engine *
+lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_error *err)
+{
+	static const struct rte_mbuf_dynfield ts_desc = {
+		.name = "linecap_ts_ns",
+		.size = sizeof(uint64_t),
+		.align = __alignof__(uint64_t),
+	};
+	struct lc_engine *e = calloc(1, sizeof(*e));
+	unsigned int p;
+
+	if (e == NULL) {
+		lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
+		return NULL;
+	}
+	e->conf = *conf;
+	e->shared.count_limit = conf->count;
+	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
+	if (e->shared.ts_offset < 0) {
+		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	lc_clock_anchor_tsc(&e->tsc_clock);
+	lc_sym_hash_init(&e->hash);
+	e->nb_writers = conf->nb_queues;
+	if (e->nb_writers > 1 && strcmp(conf->output, "-") == 0) {
+		lc_error_set(err, LC_ERR_USAGE,
+				"-w - writes one stream, but --queues %u needs one file per writer: use -w NAME-%%q.pcap",
+				conf->nb_queues);
+		goto fail;
+	}
+	if (e->nb_writers > 1 && strstr(conf->output, "%q") == NULL) {
+		lc_error_set(err, LC_ERR_USAGE,
+				"--queues %u makes %u writers: put %%q in the -w name for one file per writer, e.g. cap-%%q.pcap",
+				conf->nb_queues, conf->nb_queues);
+		goto fail;
+	}
+
+	for (p = 0; p < conf->nb_ports; p++) {
+		struct lc_port *port = &e->ports[p];
+		unsigned int k;
+
+		if (lc_port_probe(conf->ports[p].devargs, port, err) < 0)
+			goto fail;
+		e->nb_ports++;
+		for (k = 0; k < p; k++)
+			if (e->ports[k].port_id == port->port_id) {
+				lc_error_set(err, LC_ERR_USAGE, "device '%s' is given twice with -i",
+						port->name);
+				goto fail;
+			}
+		if (lc_pmd_profile_load(conf->pmd_config, port->driver, lc_pmd_profile_dir(),
+				    &port->prof, err) < 0)
+			goto fail;
+		if (lc_port_configure(port, (uint16_t)e->nb_writers, lc_plan_get_pick()->nb_cpus,
+				    &e->tsc_clock, err) < 0)
+			goto fail;
+	}
+	if (build_tasks(e, err) < 0 || place_tasks(e, err) < 0)
+		goto fail;
+	if (lc_telemetry_register(e) < 0) {
+		lc_error_set(err, LC_ERR_RUNTIME, "cannot register telemetry command /linecap/stats");
+		goto fail;
+	}
+	lc_eal_release_log(false);
+	if (plan_out != NULL)
+		print_plan(e, plan_out);
+	return e;
+fail:
+	lc_engine_destroy(e);
+	return NULL;
+}
+
+int
+lc_engine_start(struct lc_engine *e, struct lc_error *err)
+{
+	unsigned int i;
+
+	e->start_tsc = rte_rdtsc();
+	for (i = 0; i < e->nb_workers; i++) {
+		int ret = rte_eal_remote_launch(lc_worker_main, &e->workers[i],
+				e->workers[i].lcore_id);
+
+		if (ret != 0) {
+			lc_engine_request_stop(e);
+			rte_eal_mp_wait_lcore();
+			return lc_error_set(err, LC_ERR_LCORES, "cannot launch lcore %u: %s",
+					e->workers[i].lcore_id, strerror(-ret));
+		}
+	}
+	e->launched = true;
+	return 0;
+}
+
+void
+lc_engine_request_stop(struct lc_engine *e)
+{
+	e->shared.stop = 1;
+}
+
+bool
+lc_engine_running(const struct lc_engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_workers; i++)
+		if (rte_eal_get_lcore_state(e->workers[i].lcore_id) == RUNNING)
+			return true;
+	return false;
+}
+
+bool
+lc_engine_output_closed(const struct lc_engine *e)
+{
+	return e->shared.fatal != 0;
+}
+
+int
+lc_engine_join(struct lc_engine *e, struct lc_error *err)
+{
+	unsigned int i;
+	int ret = 0;
+
+	if (e->launched)
+		rte_eal_mp_wait_lcore();
+	e->end_tsc = rte_rdtsc();
+	for (i = 0; i < e->nb_writers; i++) {
+		struct lc_writer_task *w = &e->writers[i];
+		int r = lc_writer_finish(w);
+
+		if (r < 0 && ret == 0)
+			ret = lc_error_set(err, LC_ERR_OUTPUT, "cannot complete '%s': %s",
+					e->writer_path[i], strerror(-r));
+	}
+	for (i = 0; i < e->nb_ports; i++)
+		lc_port_read_stats(&e->ports[i]);
+	e->joined = true;
+	return ret;
+}
+
+void
+lc_engine_destroy(struct lc_engine *e)
+{
+	unsigned int i;
+
+	if (e == NULL)
+		return;
+	lc_telemetry_unregister();
+	if (e->launched && !e->joined) {
+		lc_engine_request_stop(e);
+		rte_eal_mp_wait_lcore();
+	}
+	for (i = 0; i < e->nb_writers; i++) {
+		struct lc_writer_task *w = &e->writers[i];
+
+		if (w->out.medium.ops != NULL && w->out.medium.fd >= 0 && !e->joined)
+			w->out.medium.ops->close(&w->out.medium, NULL, 0, 0);
+		free(w->out.buf);
+	}
+	for (i = 0; i < e->nb_rings; i++)
+		rte_ring_free(e->rings[i]);
+	for (i = 0; i < e->nb_ports; i++)
+		lc_port_close(&e->ports[i]);
+	free(e->ring_cnt);
+	free(e);
+}
+
+double
+lc_engine_elapsed(const struct lc_engine *e)
+{
+	uint64_t end = e->end_tsc ? e->end_tsc : rte_rdtsc();
+
+	return e->start_tsc ? (double)(end - e->start_tsc) / (double)rte_get_tsc_hz() : 0.0;
+}
+
+void
+lc_engine_refresh_ports(struct lc_engine *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_ports; i++)
+		lc_port_read_stats(&e->ports[i]);
+}
+
+void
+lc_engine_totals(struct lc_engine *e, struct lc_totals *t)
+{
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < e->nb_rx; i++) {
+		t->received += lc_counter_read(&e->rx_cnt[i].received);
+		t->rx_bytes += lc_counter_read(&e->rx_cnt[i].rx_bytes);
+		t->ring_full += lc_counter_read(&e->rx_cnt[i].ring_full);
+	}
+	for (i = 0; i < e->nb_rings; i++) {
+		t->written += lc_counter_read(&e->ring_cnt[i].written);
+		t->written_bytes += lc_counter_read(&e->ring_cnt[i].written_bytes);
+		t->write_errors += lc_counter_read(&e->ring_cnt[i].write_errors);
+	}
+	t->imissed_known = t->ierrors_known = t->rx_nombuf_known = e->nb_ports > 0;
+	for (i = 0; i < e->nb_ports; i++) {
+		const struct lc_port_counters *s = &e->ports[i].stats;
+		uint32_t sup = e->ports[i].prof.counters;
+
+		t->imissed += s->imissed;
+		t->ierrors += s->ierrors;
+		t->rx_nombuf += s->rx_nombuf;
+		t->imissed_known &= (sup & LC_CNT_IMISSED) != 0;
+		t->ierrors_known &= (sup & LC_CNT_IERRORS) != 0;
+		t->rx_nombuf_known &= (sup & LC_CNT_RX_NOMBUF) != 0;
+	}
+}

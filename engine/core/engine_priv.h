@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_ENGINE_PRIV_H
+#define LINECAP_ENGINE_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_dev.h>
+
+#include <linecap/config.h>
+#include <linecap/engine.h>
+#include <linecap/pmd_profile.h>
+
+#include "core/lcore_plan.h"
+#include "datapath/tasks.h"
+
+struct rte_mempool;
+
+/* One capture port: its profile, its queues and its packet memory. */
+struct lc_port {
+	uint16_t port_id;
+	char name[RTE_DEV_NAME_MAX_LEN];
+	char driver[64];
+	int socket;
+	struct lc_pmd_profile prof;
+	uint16_t nb_rxq;         /* hardware rx queues configured */
+	bool sw_spread;          /* one queue, software RSS over the writers */
+	struct rte_mempool *pool;
+	uint32_t pool_size;
+	bool hw_ts;              /* NIC timestamps in use */
+	struct lc_clock hw_clock;
+	uint64_t hw_ts_flag;
+	int hw_ts_offset;
+	bool started;
+	struct lc_port_counters stats; /* main lcore only */
+};
+
+struct lc_engine {
+	struct lc_capture_conf conf;
+	struct lc_shared shared;
+	struct lc_sym_hash hash;
+	struct lc_clock tsc_clock;
+
+	struct lc_port ports[LC_MAX_PORTS];
+	unsigned int nb_ports;
+
+	struct lc_rx_task rx[LC_MAX_PORTS * LC_MAX_QUEUES];
+	struct lc_rx_counters rx_cnt[LC_MAX_PORTS * LC_MAX_QUEUES];
+	unsigned int nb_rx;
+
+	struct lc_writer_task writers[LC_MAX_WRITERS];
+	unsigned int nb_writers;
+	char writer_path[LC_MAX_WRITERS][PATH_MAX];
+
+	/* ring i: producer rx task, consumer writer; its counters */
+	struct rte_ring *rings[LC_MAX_PORTS * LC_MAX_QUEUES * LC_MAX_WRITERS];
+	struct lc_ring_counters *ring_cnt; /* nb_rings entries, cache aligned */
+	unsigned int ring_rx[LC_MAX_PORTS * LC_MAX_QUEUES * LC_MAX_WRITERS];
+	unsigned int ring_writer[LC_MAX_PORTS * LC_MAX_QUEUES * LC_MAX_WRITERS];
+	unsigned int nb_rings;
+
+	struct lc_worker workers[LC_MAX_CPUS];
+	unsigned int nb_workers;
+	bool run_to_completion;
+
+	uint64_t start_tsc;
+	uint64_t end_tsc;        /* set at join */
+	bool launched;
+	bool joined;
+};
+
+/* Port control (sources/dpdk_port.c). */
+int lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err);
+int lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lcores,
+		const struct lc_clock *tsc_clock, struct lc_error *err);
+void lc_port_read_stats(struct lc_port *port);
+void lc_port_close(struct lc_port *port);
+
+/* The lcores chosen before EAL init (core/engine.c keeps them). */
+void lc_plan_set_pick(const struct lc_cpu_pick *pick);
+const struct lc_cpu_pick *lc_plan_get_pick(void);
+
+/* Telemetry (stats/telemetry.c). */
+int lc_telemetry_register(struct lc_engine *e);
+void lc_telemetry_unregister(void);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-burst receive: rx_burst, stamp every packet, hand to writer rings. */
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
+
+#include "datapath/tasks.h"
+
+/*
+ * With -c, take up to `want` packets from the shared budget so that all rx
+ * tasks together never receive more than the limit. One CAS per burst.
+ */
+static uint16_t
+budget_reserve(struct lc_shared *sh, uint16_t want)
+{
+	uint64_t taken = __atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED);
+	uint64_t k;
+
+	do {
+		if (taken >= sh->count_limit)
+			return 0;
+		k = RTE_MIN((uint64_t)want, sh->count_limit - taken);
+	} while (!__atomic_compare_exchange_n(&sh->count_taken, &taken, taken + k, true,
+			__ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return (uint16_t)k;
+}
+
+static void
+stamp_burst(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n, int ts_offset)
+{
+	uint64_t last = t->last_ns;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint64_t ns;
+
+		if (t->hw_ts_offset >= 0 && (m->ol_flags & t->hw_ts_flag))
+			ns = lc_clock_ns(&t->hw_clock,
+					*RTE_MBUF_DYNFIELD(m, t->hw_ts_offset, uint64_t *));
+		else
+			ns = lc_clock_ns(&t->tsc_clock, rte_rdtsc());
+		/* Two clocks, or a NIC stamp out of order: never step back. */
+		if (ns < last)
+			ns = last;
+		last = ns;
+		*RTE_MBUF_DYNFIELD(m, ts_offset, uint64_t *) = ns;
+		bytes += m->pkt_len;
+	}
+	t->last_ns = last;
+	lc_counter_add(&t->cnt->rx_bytes, bytes);
+}
+
+static void
+enqueue_one(struct lc_rx_task *t, struct rte_ring *r, struct rte_mbuf **pkts, unsigned int n)
+{
+	unsigned int sent = rte_ring_sp_enqueue_burst(r, (void **)pkts, n, NULL);
+
+	if (sent < n) {
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+		lc_counter_add(&t->cnt->ring_full, n - sent);
+	}
+}
+
+/* Software RSS: group the burst by writer, then one enqueue per writer. */
+static void
+enqueue_spread(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint8_t dest[LC_MAX_BURST];
+	struct rte_mbuf *group[LC_MAX_BURST];
+	uint16_t i, w;
+
+	for (i = 0; i < n; i++)
+		dest[i] = (uint8_t)(lc_sym_hash_mbuf(t->hash, pkts[i]) % t->nb_rings);
+	for (w = 0; w < t->nb_rings; w++) {
+		unsigned int k = 0;
+
+		for (i = 0; i < n; i++)
+			if (dest[i] == w)
+				group[k++] = pkts[i];
+		if (k > 0)
+			enqueue_one(t, t->rings[w], group, k);
+	}
+}
+
+unsigned int
+lc_rx_poll(struct lc_rx_task *t)
+{
+	struct rte_mbuf *pkts[LC_MAX_BURST];
+	struct lc_shared *sh = t->shared;
+	uint16_t want = t->burst;
+	uint16_t n;
+
+	if (sh->count_limit != 0) {
+		want = budget_reserve(sh, want);
+		if (want == 0)
+			return 0;
+	}
+	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, want);
+	if (n < want && sh->count_limit != 0)
+		__atomic_fetch_sub(&sh->count_taken, want - n, __ATOMIC_RELAXED);
+	if (n == 0)
+		return 0;
+
+	stamp_burst(t, pkts, n, sh->ts_offset);
+	lc_counter_add(&t->cnt->received, n);
+	if (t->nb_rings == 1)
+		enqueue_one(t, t->rings[0], pkts, n);
+	else
+		enqueue_spread(t, pkts, n);
+	return n;
+}

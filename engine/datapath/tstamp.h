@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_TSTAMP_H
+#define LINECAP_TSTAMP_H
+
+#include <stdint.h>
+
+/*
+ * A linear map from a free-running counter (the TSC, or a NIC's clock) to
+ * nanoseconds since the Unix epoch, anchored once to CLOCK_REALTIME.
+ *
+ * The delta is taken modulo 2^64 and scaled with a 128-bit product, so the
+ * result is exact for any run length and stays correct when the counter
+ * wraps. `wrap_mask` supports counters narrower than 64 bits (a 32-bit NIC
+ * clock): deltas are taken modulo (wrap_mask + 1), and `lc_clock_extend()`
+ * widens such readings by tracking the high bits.
+ */
+struct lc_clock {
+	uint64_t base_ticks; /* counter value at the anchor */
+	uint64_t base_ns;    /* CLOCK_REALTIME at the anchor, ns since epoch */
+	uint64_t mult;       /* ns per tick as a 32.32 fixed-point number */
+	uint64_t hz;         /* ticks per second */
+};
+
+/* Set up the scale for a counter of `hz` ticks per second. */
+static inline void
+lc_clock_set_rate(struct lc_clock *c, uint64_t hz)
+{
+	c->hz = hz;
+	c->mult = (uint64_t)(((unsigned __int128)1000000000u << 32) / hz);
+}
+
+/* Nanoseconds since epoch for a counter reading. */
+static inline uint64_t
+lc_clock_ns(const struct lc_clock *c, uint64_t ticks)
+{
+	uint64_t delta = ticks - c->base_ticks; /* modulo 2^64: wrap-safe */
+
+	return c->base_ns + (uint64_t)(((unsigned __int128)delta * c->mult) >> 32);
+}
+
+/*
+ * Widen a reading of a counter only `bits` wide (e.g. 32) into a 64-bit
+ * monotonic count, given the previous widened value. Correct as long as
+ * readings are taken more often than once per wrap period.
+ */
+static inline uint64_t
+lc_clock_extend(uint64_t prev_wide, uint64_t raw, unsigned int bits)
+{
+	uint64_t mask = bits >= 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+	uint64_t step = (raw - prev_wide) & mask;
+
+	return prev_wide + step;
+}
+
+/*
+ * Anchor `c` to CLOCK_REALTIME using the TSC: several paired readings, keeping
+ * the tightest pair, so the anchor error is one clock_gettime() call at most.
+ * Control plane only.
+ */
+void lc_clock_anchor_tsc(struct lc_clock *c);
+
+#endif

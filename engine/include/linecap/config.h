@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_CONFIG_H
+#define LINECAP_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LC_MAX_PORTS 16
+#define LC_MAX_QUEUES 16
+#define LC_MAX_WRITERS LC_MAX_QUEUES
+#define LC_MAX_BURST 512
+#define LC_DEFAULT_SNAPLEN 262144u
+
+enum lc_tstamp_precision {
+	LC_TSTAMP_NANO = 0,
+	LC_TSTAMP_MICRO,
+};
+
+/* One -i argument. */
+struct lc_port_conf {
+	char devargs[1024]; /* as given: PCI address or DPDK devargs string */
+};
+
+/*
+ * Everything `linecap capture` was asked to do. Plain data, built by the CLI
+ * before EAL init and read-only once lcores launch.
+ */
+struct lc_capture_conf {
+	struct lc_port_conf ports[LC_MAX_PORTS];
+	unsigned int nb_ports;
+	char output[PATH_MAX];   /* -w: file name pattern (%q = writer), "-" = stdout */
+	enum lc_tstamp_precision tstamp_precision;
+	uint32_t snaplen;        /* -s */
+	uint64_t count;          /* -c, 0 = unlimited */
+	double duration;         /* --duration seconds, 0 = unlimited */
+	uint16_t nb_queues;      /* --queues: rx queues (and writers) per port */
+	char lcores[256];        /* --lcores: "auto" or an EAL-style list, first = main */
+	char pmd_config[PATH_MAX]; /* --pmd-config: name or file, "" = by driver */
+	char eal_args[4096];     /* --eal: passed to rte_eal_init verbatim */
+	char stats_json[PATH_MAX]; /* --stats-json, "" = none */
+	bool quiet;              /* -q: no live status line */
+	bool direct_io;          /* use O_DIRECT where the file system allows it */
+};
+
+/* Defaults for every field. */
+void lc_capture_conf_init(struct lc_capture_conf *conf);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_ENGINE_H
+#define LINECAP_ENGINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <linecap/config.h>
+#include <linecap/error.h>
+#include <linecap/stats.h>
+
+struct lc_engine;
+
+/*
+ * Bring up the EAL for `conf`: check hugepages, build the EAL arguments
+ * (lcores from the plan, a private --file-prefix, --in-memory unless
+ * --no-huge), and call rte_eal_init. DPDK's own log lines are held back while
+ * this runs and shown only if `verbose`, so a failure is one line of ours.
+ * Returns 0 or -1 with err set.
+ */
+int lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err);
+
+/*
+ * EAL for control-only commands (list): the first allowed CPU as the only
+ * lcore, no hugepages and no shared files unless --eal says otherwise.
+ */
+int lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err);
+
+/* Give DPDK's log back to stderr, printing what was held if `show`. */
+void lc_eal_release_log(bool show);
+
+/* Release what lc_eal_setup took. */
+void lc_eal_teardown(void);
+
+/*
+ * Probe the ports, load their pmd-config profiles, size and create the
+ * mempools and rings, open the outputs and place the tasks on lcores.
+ * Prints the plan line to `plan_out` (NULL = not at all).
+ * Returns the engine, or NULL with err set.
+ */
+struct lc_engine *lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out,
+		struct lc_error *err);
+
+/* Launch the worker lcores. 0 or -1 with err set. */
+int lc_engine_start(struct lc_engine *e, struct lc_error *err);
+
+/* Ask the workers to stop: async-signal-safe. */
+void lc_engine_request_stop(struct lc_engine *e);
+
+/* True while any worker still runs. */
+bool lc_engine_running(const struct lc_engine *e);
+
+/* True if capture ended because the output reader went away (EPIPE). */
+bool lc_engine_output_closed(const struct lc_engine *e);
+
+/*
+ * Wait for the workers, then flush and close every output on the main lcore.
+ * Returns 0, or -1 with err set if an output could not be completed (the
+ * affected packets are counted as write errors either way).
+ */
+int lc_engine_join(struct lc_engine *e, struct lc_error *err);
+
+/* Stop the ports, free everything. */
+void lc_engine_destroy(struct lc_engine *e);
+
+/* Seconds since lc_engine_start. */
+double lc_engine_elapsed(const struct lc_engine *e);
+
+/* Read the ports' counters from the PMDs: main lcore only. */
+void lc_engine_refresh_ports(struct lc_engine *e);
+
+/* Sum all counters now (main lcore or telemetry thread). */
+void lc_engine_totals(struct lc_engine *e, struct lc_totals *t);
+
+#endif

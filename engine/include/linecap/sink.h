@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_SINK_H
+#define LINECAP_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linecap/error.h>
+
+/*
+ * A sink is a format (how records are laid out) over a medium (where the
+ * bytes go). The writer lcore packs records into large aligned blocks and
+ * hands whole blocks to the medium.
+ */
+
+/* Where bytes go: a regular file (O_DIRECT if possible), a pipe, stdout. */
+struct lc_medium {
+	const struct lc_medium_ops *ops;
+	int fd;
+	bool direct;   /* O_DIRECT is on: writes must be whole aligned blocks */
+	bool is_pipe;  /* not seekable: flush partial blocks when idle */
+	bool seekable; /* regular file: writes go to `offset` with pwrite */
+	uint64_t offset; /* bytes committed; a failed write leaves it unchanged */
+	char path[4096];
+};
+
+struct lc_medium_ops {
+	const char *name;
+	/* Open `path` ("-" = stdout). Control plane. 0 or -1 with err set. */
+	int (*open)(struct lc_medium *m, const char *path, bool want_direct,
+			struct lc_error *err);
+	/*
+	 * Write `len` bytes. While `m->direct`, `buf` and `len` are multiples of
+	 * LC_BLOCK_ALIGN. Returns 0, or -errno; never retries forever.
+	 */
+	int (*write)(struct lc_medium *m, const void *buf, size_t len);
+	/*
+	 * Write an unaligned tail (drops O_DIRECT first), then close. If the tail
+	 * cannot be written, a seekable file is cut back to `valid_len` bytes so it
+	 * ends on a record boundary. Returns 0 or the -errno of the failure.
+	 */
+	int (*close)(struct lc_medium *m, const void *tail, size_t tail_len,
+			uint64_t valid_len);
+};
+
+extern const struct lc_medium_ops lc_medium_fd_ops;
+
+#define LC_BLOCK_ALIGN 4096u
+
+/* What a format needs to know to write its file header. */
+struct lc_format_info {
+	uint32_t snaplen;
+	uint32_t linktype; /* DLT_* */
+	bool nanosecond;
+};
+
+struct rte_mbuf;
+
+struct lc_format_ops {
+	const char *name;
+	/* Bytes of file header written into `buf` (at least 64 bytes of room). */
+	size_t (*file_header)(uint8_t *buf, const struct lc_format_info *info);
+	/* Largest per-record overhead in bytes (header + padding). */
+	size_t record_overhead;
+};
+
+extern const struct lc_format_ops lc_format_pcap;
+
+/* Classic pcap magic numbers (libpcap's savefile.c). */
+#define LC_PCAP_MAGIC_MICRO 0xa1b2c3d4u
+#define LC_PCAP_MAGIC_NANO 0xa1b23c4du
+#define LC_DLT_EN10MB 1u
+
+#endif

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Human and JSON reports of the counters; main lcore only. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linecap/report.h>
+
+#include "core/engine_priv.h"
+
+bool
+lc_invariant_holds(const struct lc_totals *t)
+{
+	return t->received == t->written + t->ring_full + t->write_errors;
+}
+
+static uint64_t
+interface_drops(const struct lc_totals *t)
+{
+	return (t->imissed_known ? t->imissed : 0) + (t->rx_nombuf_known ? t->rx_nombuf : 0);
+}
+
+void
+lc_report_live(FILE *f, struct lc_engine *e, struct lc_live *live)
+{
+	struct lc_totals t;
+	double now = lc_engine_elapsed(e);
+	double dt = now - live->prev_time;
+	double pps, bps;
+
+	lc_engine_refresh_ports(e);
+	lc_engine_totals(e, &t);
+	if (dt <= 0)
+		dt = 1;
+	pps = (double)(t.received - live->prev.received) / dt;
+	bps = (double)(t.rx_bytes - live->prev.rx_bytes) * 8 / dt;
+	fprintf(f,
+			"%s%" PRIu64 " packets, %.2f Mpps, %.2f Gbps, dropped: %" PRIu64
+			" interface, %" PRIu64 " ring, %" PRIu64 " write%s",
+			live->tty ? "\r\033[K" : "", t.written, pps / 1e6, bps / 1e9,
+			interface_drops(&t), t.ring_full, t.write_errors, live->tty ? "" : "\n");
+	fflush(f);
+	live->prev = t;
+	live->prev_time = now;
+}
+
+static void
+print_counter(FILE *f, const char *name, uint64_t v, bool known, bool *first)
+{
+	fprintf(f, "%s%s ", *first ? "" : ", ", name);
+	if (known)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fprintf(f, "n/a");
+	*first = false;
+}
+
+void
+lc_report_summary(FILE *f, struct lc_engine *e)
+{
+	struct lc_totals t;
+	bool first = true;
+	unsigned int i;
+
+	lc_engine_totals(e, &t);
+	fprintf(f, "%" PRIu64 " packets captured\n", t.written);
+	fprintf(f, "%" PRIu64 " packets received by linecap\n", t.received);
+	fprintf(f, "%" PRIu64 " packets dropped by interface (", interface_drops(&t));
+	print_counter(f, "imissed", t.imissed, t.imissed_known, &first);
+	print_counter(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, &first);
+	print_counter(f, "ierrors", t.ierrors, t.ierrors_known, &first);
+	fprintf(f, ")\n");
+	fprintf(f, "%" PRIu64 " packets dropped by ring\n", t.ring_full);
+	fprintf(f, "%" PRIu64 " packets dropped by write errors\n", t.write_errors);
+	for (i = 0; i < e->nb_rx; i++) {
+		const struct lc_rx_task *rx = &e->rx[i];
+		const char *name = "?";
+		unsigned int p;
+
+		for (p = 0; p < e->nb_ports; p++)
+			if (e->ports[p].port_id == rx->port_id)
+				name = e->ports[p].name;
+		fprintf(f, "  %s/q%u: %" PRIu64 " received, %" PRIu64 " dropped by ring\n", name,
+				rx->queue_id, lc_counter_read(&rx->cnt->received),
+				lc_counter_read(&rx->cnt->ring_full));
+	}
+	for (i = 0; i < e->nb_writers; i++) {
+		const struct lc_writer_task *w = &e->writers[i];
+		uint64_t wr = 0, err = 0;
+		unsigned int r;
+
+		for (r = 0; r < w->nb_rings; r++) {
+			wr += lc_counter_read(&w->cnt[r]->written);
+			err += lc_counter_read(&w->cnt[r]->write_errors);
+		}
+		fprintf(f, "  writer %u -> %s: %" PRIu64 " written, %" PRIu64 " write errors%s%s%s\n",
+				i, e->writer_path[i], wr, err, w->out.o_direct ? ", O_DIRECT" : "",
+				w->out.last_errno ? ", last error: " : "",
+				w->out.last_errno ? strerror(w->out.last_errno) : "");
+	}
+	if (!lc_invariant_holds(&t))
+		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
+				t.received, t.written + t.ring_full + t.write_errors);
+}
+
+static void
+json_opt(FILE *f, const char *key, uint64_t v, bool known, const char *sep)
+{
+	if (known)
+		fprintf(f, "\"%s\": %" PRIu64 "%s", key, v, sep);
+	else
+		fprintf(f, "\"%s\": null%s", key, sep);
+}
+
+/* Paths and names go into JSON strings: escape what JSON requires. */
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static unsigned int
+lcore_of_rx(const struct lc_engine *e, const struct lc_rx_task *t)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < e->nb_workers; i++)
+		for (j = 0; j < e->workers[i].nb_rx; j++)
+			if (e->workers[i].rx[j] == t)
+				return e->workers[i].lcore_id;
+	return 0;
+}
+
+static unsigned int
+lcore_of_writer(const struct lc_engine *e, const struct lc_writer_task *w)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < e->nb_workers; i++)
+		for (j = 0; j < e->workers[i].nb_writers; j++)
+			if (e->workers[i].writers[j] == w)
+				return e->workers[i].lcore_id;
+	return 0;
+}
+
+static void
+json_ports(FILE *f, const struct lc_engine *e)
+{
+	unsigned int p, i, r;
+
+	fprintf(f, "  \"ports\": [");
+	for (p = 0; p < e->nb_ports; p++) {
+		const struct lc_port *port = &e->ports[p];
+		uint32_t sup = port->prof.counters;
+		const char *qsep = "";
+
+		fprintf(f, "%s\n    {\"port\": %u, \"name\": ", p ? "," : "", port->port_id);
+		json_str(f, port->name);
+		fprintf(f, ", \"driver\": ");
+		json_str(f, port->driver);
+		fprintf(f, ", \"ipackets\": %" PRIu64 ", ", port->stats.ipackets);
+		json_opt(f, "imissed", port->stats.imissed, sup & LC_CNT_IMISSED, ", ");
+		json_opt(f, "ierrors", port->stats.ierrors, sup & LC_CNT_IERRORS, ", ");
+		json_opt(f, "rx_nombuf", port->stats.rx_nombuf, sup & LC_CNT_RX_NOMBUF, ", ");
+		fprintf(f, "\"queues\": [");
+		for (i = 0; i < e->nb_rx; i++) {
+			const struct lc_rx_task *t = &e->rx[i];
+			uint64_t wr = 0, werr = 0;
+
+			if (t->port_id != port->port_id)
+				continue;
+			for (r = 0; r < e->nb_rings; r++)
+				if (e->ring_rx[r] == i) {
+					wr += lc_counter_read(&e->ring_cnt[r].written);
+					werr += lc_counter_read(&e->ring_cnt[r].write_errors);
+				}
+			fprintf(f,
+					"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": %" PRIu64
+					", \"written\": %" PRIu64 ", \"dropped_ring_full\": %" PRIu64
+					", \"dropped_write_error\": %" PRIu64 "}",
+					qsep, t->queue_id, lcore_of_rx(e, t),
+					lc_counter_read(&t->cnt->received), wr,
+					lc_counter_read(&t->cnt->ring_full), werr);
+			qsep = ",";
+		}
+		fprintf(f, "]}");
+	}
+	fprintf(f, "\n  ],\n");
+}
+
+static void
+json_writers(FILE *f, const struct lc_engine *e)
+{
+	unsigned int i, r;
+
+	fprintf(f, "  \"writers\": [");
+	for (i = 0; i < e->nb_writers; i++) {
+		const struct lc_writer_task *w = &e->writers[i];
+		uint64_t wr = 0, bytes = 0, err = 0;
+
+		for (r = 0; r < w->nb_rings; r++) {
+			wr += lc_counter_read(&w->cnt[r]->written);
+			bytes += lc_counter_read(&w->cnt[r]->written_bytes);
+			err += lc_counter_read(&w->cnt[r]->write_errors);
+		}
+		fprintf(f, "%s\n    {\"writer\": %u, \"lcore\": %u, \"file\": ", i ? "," : "", i,
+				lcore_of_writer(e, w));
+		json_str(f, e->writer_path[i]);
+		fprintf(f,
+				", \"written\": %" PRIu64 ", \"bytes\": %" PRIu64
+				", \"write_errors\": %" PRIu64 ", \"write_calls\": %" PRIu64
+				", \"o_direct\": %s}",
+				wr, bytes, err, w->out.write_calls, w->out.o_direct ? "true" : "false");
+	}
+	fprintf(f, "\n  ]\n");
+}
+
+int
+lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
+{
+	struct lc_totals t;
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': %s", path,
+				strerror(errno));
+	lc_engine_totals(e, &t);
+	fprintf(f, "{\n  \"version\": 1,\n  \"duration_s\": %.6f,\n", lc_engine_elapsed(e));
+	fprintf(f,
+			"  \"totals\": {\"received\": %" PRIu64 ", \"written\": %" PRIu64
+			", \"dropped_ring_full\": %" PRIu64 ", \"dropped_write_error\": %" PRIu64 ", ",
+			t.received, t.written, t.ring_full, t.write_errors);
+	json_opt(f, "imissed", t.imissed, t.imissed_known, ", ");
+	json_opt(f, "ierrors", t.ierrors, t.ierrors_known, ", ");
+	json_opt(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, ", ");
+	fprintf(f, "\"bytes_received\": %" PRIu64 ", \"bytes_written\": %" PRIu64 "},\n",
+			t.rx_bytes, t.written_bytes);
+	fprintf(f, "  \"invariant_ok\": %s,\n", lc_invariant_holds(&t) ? "true" : "false");
+	json_ports(f, e);
+	json_writers(f, e);
+	fprintf(f, "}\n");
+	if (fclose(f) != 0)
+		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': %s", path,
+				strerror(errno));
+	return 0;
+}
