@@ -108,7 +108,7 @@ int
 lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error *err)
 {
 	struct lc_capture_conf *c = &cli->conf;
-	uint64_t v;
+	uint64_t v = 0;
 	bool have_w = false;
 	int opt;
 

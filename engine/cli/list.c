@@ -45,7 +45,9 @@ kernel_driver(const char *ifname, char *buf, size_t len)
 		return;
 	}
 	target[n] = '\0';
-	snprintf(buf, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target);
+	if (snprintf(buf, len, "%s", strrchr(target, '/') ? strrchr(target, '/') + 1 : target) >=
+			(int)len)
+		buf[len - 1] = '\0'; /* a driver name is short; keep what fits */
 }
 
 static unsigned int

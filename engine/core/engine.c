@@ -68,24 +68,19 @@ open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 		.linktype = LC_DLT_EN10MB,
 		.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
 	};
-	struct lc_block_out *o = &w->out;
-	size_t slack;
+	uint8_t header[64];
+	size_t header_len;
 
 	if (output_path(c->output, w->id, e->writer_path[w->id], PATH_MAX, err) < 0)
 		return -1;
-	if (lc_medium_fd_ops.open(&o->medium, e->writer_path[w->id], c->direct_io, err) < 0)
+	if (lc_medium_fd_ops.open(&w->medium, e->writer_path[w->id], c->direct_io, err) < 0)
 		return -1;
-	o->o_direct = o->medium.direct;
-	o->block_size = LC_BLOCK_SIZE;
-	/* Room for one whole record past the block end, so none is split. */
-	slack = RTE_ALIGN_CEIL(c->snaplen + lc_format_pcap.record_overhead, LC_BLOCK_ALIGN);
-	o->buf = aligned_alloc(LC_BLOCK_ALIGN, o->block_size + slack);
-	if (o->buf == NULL)
-		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the write buffer");
-	o->used = lc_format_pcap.file_header(o->buf, &fi);
+	w->o_direct = w->medium.direct;
 	w->snaplen = c->snaplen;
 	w->nanosecond = fi.nanosecond;
-	w->straddle_ring = -1;
+	header_len = lc_format_pcap.file_header(header, &fi);
+	if (lc_writer_init(w, LC_BLOCK_SIZE, header, header_len) < 0)
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the write buffers");
 	return 0;
 }
 
@@ -401,9 +396,9 @@ lc_engine_destroy(struct lc_engine *e)
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 
-		if (w->out.medium.ops != NULL && w->out.medium.fd >= 0 && !e->joined)
-			w->out.medium.ops->close(&w->out.medium, NULL, 0, 0);
-		free(w->out.buf);
+		if (w->medium.ops != NULL && w->medium.fd >= 0 && !e->joined)
+			w->medium.ops->close(&w->medium, NULL, 0, 0, 0);
+		lc_writer_free(w);
 	}
 	for (i = 0; i < e->nb_rings; i++)
 		rte_ring_free(e->rings[i]);

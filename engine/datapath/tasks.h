@@ -52,41 +52,64 @@ struct lc_rx_task {
 	unsigned int idle_polls;                /* owner: consecutive empty polls */
 } __rte_cache_aligned;
 
-/* The medium plus an aligned block buffer that holds whole records. */
-struct lc_block_out {
-	struct lc_medium medium;
-	uint8_t *buf;          /* block_size + slack bytes, LC_BLOCK_ALIGN aligned */
-	size_t block_size;     /* bytes per write while O_DIRECT */
-	size_t used;
-	uint64_t file_bytes;   /* bytes on the medium */
-	uint64_t boundary;     /* file offset after the last record fully on the medium */
-	uint64_t write_calls;
-	int last_errno;
-	bool o_direct;         /* the medium was opened with O_DIRECT */
-	bool stalled;          /* a block failed; retrying at retry_tsc */
-	uint64_t retry_tsc;
+#define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)
+#define LC_WRITER_BLOCKS 4
+
+enum lc_block_state {
+	LC_BLOCK_FREE = 0,
+	LC_BLOCK_FILLING,  /* records are being packed into it */
+	LC_BLOCK_INFLIGHT, /* submitted to the medium */
+	LC_BLOCK_DONE,     /* on the medium, not yet retired */
+	LC_BLOCK_FAILED,   /* the medium refused it; retried in place */
 };
 
-/* One writer: drains its rings into one output. */
+/* One write block: block_size bytes plus room for one whole record. */
+struct lc_wblock {
+	uint8_t *buf;
+	uint64_t offset;        /* file offset of buf[0] */
+	uint32_t tail_partial;  /* head bytes of a record that ends in the next block */
+	enum lc_block_state state;
+	int res;
+	/* Records that end in this block, per ring: written when it retires. */
+	uint32_t pend[LC_WRITER_MAX_RINGS];
+	uint64_t pend_bytes[LC_WRITER_MAX_RINGS];
+};
+
+/*
+ * One writer: drains its rings into one output through a ring of blocks.
+ * Blocks are submitted in file order and retired in file order, so
+ * `written` only ever counts a prefix of the file.
+ */
 struct lc_writer_task {
 	unsigned int id;
 	uint16_t nb_rings;
 	uint16_t burst;
-	struct rte_ring *rings[LC_MAX_PORTS * LC_MAX_QUEUES];
-	struct lc_rx_task *producers[LC_MAX_PORTS * LC_MAX_QUEUES]; /* ring i's rx */
-	struct lc_ring_counters *cnt[LC_MAX_PORTS * LC_MAX_QUEUES]; /* owner */
-	/* Records appended but not yet on the medium, per ring (owner). */
-	uint32_t pending[LC_MAX_PORTS * LC_MAX_QUEUES];
-	uint64_t pending_bytes[LC_MAX_PORTS * LC_MAX_QUEUES];
-	/* The record that straddles the block end (its ring, its size). */
-	int straddle_ring;
-	uint32_t straddle_bytes;
-	struct lc_block_out out;
+	struct rte_ring *rings[LC_WRITER_MAX_RINGS];
+	struct lc_rx_task *producers[LC_WRITER_MAX_RINGS]; /* ring i's rx */
+	struct lc_ring_counters *cnt[LC_WRITER_MAX_RINGS]; /* owner */
 	struct lc_shared *shared;
 	uint32_t snaplen;
 	bool nanosecond;
+
+	struct lc_medium medium;
+	bool o_direct;           /* opened with O_DIRECT */
+	struct lc_wblock blocks[LC_WRITER_BLOCKS];
+	unsigned int cur;        /* block being filled */
+	unsigned int head;       /* oldest block not yet retired */
+	size_t used;             /* bytes in blocks[cur] */
+	size_t block_size;
+	uint64_t boundary;       /* file offset after the last retired whole record */
+	/* A record that straddled a sealed block while no block was free. */
+	uint8_t *carry;
+	uint32_t carry_len;
+	int carry_ring;
+	bool blocked;            /* no free block: packets are dropped and counted */
+	uint64_t retry_tsc;      /* when to resubmit a failed block */
+	uint64_t write_calls;
+	int last_errno;
+
 	uint16_t next_ring;      /* owner: round-robin start */
-	volatile int done;       /* owner: drained and flushed (release) */
+	volatile int done;       /* owner: drained (release) */
 } __rte_cache_aligned;
 
 #define LC_MAX_TASKS_PER_WORKER (LC_MAX_PORTS * LC_MAX_QUEUES)
@@ -99,6 +122,13 @@ struct lc_worker {
 	struct lc_rx_task *rx[LC_MAX_TASKS_PER_WORKER];
 	struct lc_writer_task *writers[LC_MAX_WRITERS];
 };
+
+/* Set up a writer's blocks after its medium is open (control plane). */
+int lc_writer_init(struct lc_writer_task *w, size_t block_size, const uint8_t *header,
+		size_t header_len);
+
+/* Free a writer's blocks. */
+void lc_writer_free(struct lc_writer_task *w);
 
 /* rx: one poll. Returns packets received. */
 unsigned int lc_rx_poll(struct lc_rx_task *t);

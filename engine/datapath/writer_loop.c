@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Per-burst writing: dequeue from each ring, pack pcap records into the block
- * buffer, hand whole blocks to the medium, free mbufs in bulk.
+ * Per-burst writing: dequeue from each ring, pack pcap records into the
+ * current block, submit full blocks to the medium, free mbufs in bulk.
  *
- * Records are appended whole: the buffer has `block_size` plus room for one
- * maximal record, so a record is never split in memory. When the buffer
- * reaches `block_size`, exactly `block_size` bytes are written and the
- * straddling tail moves to the front. A packet counts as written once the
- * block holding its record's last byte is on the medium.
+ * Records are appended whole: a block has `block_size` bytes plus room for
+ * one maximal record, so no record is split in memory. When a block reaches
+ * `block_size`, exactly `block_size` bytes are submitted and the straddling
+ * record's tail is copied to the front of the next block. Blocks retire in
+ * file order; a packet counts as written when the block holding the last
+ * byte of its record retires. A failed block is resubmitted in place every
+ * 100 ms; while it blocks every buffer, new packets are dropped and counted
+ * as write errors.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -25,69 +30,133 @@ struct pcap_rec_hdr {
 	uint32_t len;
 };
 
-/* Move every pending count to `written` (or `write_errors` if !ok). */
+/* Move a block's pending records to `written` (ok) or `write_errors`. */
 static void
-settle_pending(struct lc_writer_task *w, bool ok, int keep_ring, uint32_t keep_bytes)
+settle(struct lc_writer_task *w, struct lc_wblock *b, bool ok)
 {
 	uint16_t r;
 
 	for (r = 0; r < w->nb_rings; r++) {
-		uint32_t n = w->pending[r];
-		uint64_t b = w->pending_bytes[r];
-
-		if (r == keep_ring) {
-			n -= 1;
-			b -= keep_bytes;
+		if (b->pend[r] == 0)
+			continue;
+		if (ok) {
+			lc_counter_add(&w->cnt[r]->written, b->pend[r]);
+			lc_counter_add(&w->cnt[r]->written_bytes, b->pend_bytes[r]);
+		} else {
+			lc_counter_add(&w->cnt[r]->write_errors, b->pend[r]);
 		}
-		if (n != 0) {
-			if (ok) {
-				lc_counter_add(&w->cnt[r]->written, n);
-				lc_counter_add(&w->cnt[r]->written_bytes, b);
-			} else {
-				lc_counter_add(&w->cnt[r]->write_errors, n);
-			}
-		}
-		w->pending[r] = (r == keep_ring) ? 1 : 0;
-		w->pending_bytes[r] = (r == keep_ring) ? keep_bytes : 0;
+		b->pend[r] = 0;
+		b->pend_bytes[r] = 0;
 	}
 }
 
-/* Write the first block_size bytes. On failure, stall and retry later. */
 static void
-flush_block(struct lc_writer_task *w)
+submit(struct lc_writer_task *w, unsigned int idx, size_t len)
 {
-	struct lc_block_out *o = &w->out;
-	size_t over = o->used - o->block_size;
-	int ret;
+	struct lc_wblock *b = &w->blocks[idx];
+	int ret = w->medium.ops->submit(&w->medium, b->buf, len, b->offset, idx);
 
-	ret = o->medium.ops->write(&o->medium, o->buf, o->block_size);
-	o->write_calls++;
-	if (ret < 0) {
-		o->last_errno = -ret;
-		o->stalled = true;
-		o->retry_tsc = rte_rdtsc() + rte_get_tsc_hz() / 10;
-		if (ret == -EPIPE)
-			w->shared->fatal = 1;
-		return;
+	w->write_calls++;
+	b->state = ret == 0 ? LC_BLOCK_INFLIGHT : LC_BLOCK_FAILED;
+	b->res = ret;
+}
+
+/* Collect completions; retire finished blocks in file order. */
+static void
+retire(struct lc_writer_task *w, bool wait)
+{
+	unsigned int tag;
+	int res;
+
+	while (w->medium.ops->reap(&w->medium, &tag, &res, false) == 1) {
+		w->blocks[tag].state = res == 0 ? LC_BLOCK_DONE : LC_BLOCK_FAILED;
+		w->blocks[tag].res = res;
 	}
-	o->stalled = false;
-	o->file_bytes += o->block_size;
-	if (over > 0) {
-		/* The straddling record is on the medium only after the next block. */
-		o->boundary = o->file_bytes - (w->straddle_bytes - over);
-		settle_pending(w, true, w->straddle_ring, w->straddle_bytes);
-		memmove(o->buf, o->buf + o->block_size, over);
-	} else {
-		o->boundary = o->file_bytes;
-		settle_pending(w, true, -1, 0);
+	while (w->head != w->cur || w->blocked) {
+		struct lc_wblock *h = &w->blocks[w->head];
+
+		if (h->state == LC_BLOCK_DONE) {
+			settle(w, h, true);
+			w->boundary = h->offset + w->block_size - h->tail_partial;
+			h->state = LC_BLOCK_FREE;
+			w->head = (w->head + 1) % LC_WRITER_BLOCKS;
+			if (w->blocked)
+				return; /* the caller takes the freed block */
+		} else if (h->state == LC_BLOCK_FAILED) {
+			w->last_errno = -h->res;
+			if (!w->medium.seekable) {
+				/* A pipe cannot take back a partial write: end capture. */
+				w->shared->fatal = 1;
+				return;
+			}
+			if (rte_rdtsc() < w->retry_tsc)
+				return;
+			w->retry_tsc = rte_rdtsc() + rte_get_tsc_hz() / 10;
+			submit(w, w->head, w->block_size);
+			if (h->state == LC_BLOCK_FAILED)
+				return;
+		} else if (h->state == LC_BLOCK_INFLIGHT && wait) {
+			if (w->medium.ops->reap(&w->medium, &tag, &res, true) != 1)
+				return;
+			w->blocks[tag].state = res == 0 ? LC_BLOCK_DONE : LC_BLOCK_FAILED;
+			w->blocks[tag].res = res;
+		} else {
+			return;
+		}
 	}
-	o->used = over;
+}
+
+/* Start filling the next block, with the carried straddler at its front. */
+static void
+take_next_block(struct lc_writer_task *w, uint64_t offset)
+{
+	unsigned int next = (w->cur + 1) % LC_WRITER_BLOCKS;
+	struct lc_wblock *n = &w->blocks[next];
+
+	n->state = LC_BLOCK_FILLING;
+	n->offset = offset;
+	n->tail_partial = 0;
+	memcpy(n->buf, w->carry, w->carry_len);
+	w->used = w->carry_len;
+	if (w->carry_len > 0) {
+		n->pend[w->carry_ring]++;
+		n->pend_bytes[w->carry_ring] += w->carry_len + w->blocks[w->cur].tail_partial;
+	}
+	w->carry_len = 0;
+	w->cur = next;
+	w->blocked = false;
+}
+
+/* blocks[cur] holds >= block_size bytes: submit it, move on. */
+static void
+seal_block(struct lc_writer_task *w, uint16_t r, uint32_t rec_len)
+{
+	struct lc_wblock *b = &w->blocks[w->cur];
+	size_t over = w->used - w->block_size;
+	unsigned int next = (w->cur + 1) % LC_WRITER_BLOCKS;
+
+	b->tail_partial = over ? rec_len - (uint32_t)over : 0;
+	if (over) {
+		/* The straddler is written when the next block retires. */
+		b->pend[r]--;
+		b->pend_bytes[r] -= rec_len;
+		memcpy(w->carry, b->buf + w->block_size, over);
+	}
+	w->carry_len = (uint32_t)over;
+	w->carry_ring = r;
+	submit(w, w->cur, w->block_size);
+	retire(w, false);
+	if (w->blocks[next].state != LC_BLOCK_FREE)
+		retire(w, true); /* every block busy: wait for the disk, not the CPU */
+	if (w->blocks[next].state == LC_BLOCK_FREE)
+		take_next_block(w, b->offset + w->block_size);
+	else
+		w->blocked = true; /* a failed block holds the buffers */
 }
 
 static void
 append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsigned int n)
 {
-	struct lc_block_out *o = &w->out;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -95,11 +164,11 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 		uint64_t ns = *RTE_MBUF_DYNFIELD(m, w->shared->ts_offset, uint64_t *);
 		uint32_t caplen = RTE_MIN(m->pkt_len, w->snaplen);
 		uint32_t left = caplen;
+		struct lc_wblock *b = &w->blocks[w->cur];
 		struct pcap_rec_hdr h;
 		uint8_t *dst;
 
-		if (o->used >= o->block_size) {
-			/* Stalled on a failed block: this packet cannot be stored. */
+		if (w->blocked) {
 			lc_counter_add(&w->cnt[r]->write_errors, n - i);
 			return;
 		}
@@ -109,7 +178,7 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			h.ts_frac /= 1000u;
 		h.caplen = caplen;
 		h.len = m->pkt_len;
-		dst = o->buf + o->used;
+		dst = b->buf + w->used;
 		memcpy(dst, &h, sizeof(h));
 		dst += sizeof(h);
 		for (; left > 0 && m != NULL; m = m->next) {
@@ -119,29 +188,28 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			dst += k;
 			left -= k;
 		}
-		o->used += sizeof(h) + caplen;
-		w->pending[r]++;
-		w->pending_bytes[r] += sizeof(h) + caplen;
-		if (o->used >= o->block_size) {
-			w->straddle_ring = r;
-			w->straddle_bytes = (uint32_t)(sizeof(h) + caplen);
-			flush_block(w);
-		}
+		w->used += sizeof(h) + caplen;
+		b->pend[r]++;
+		b->pend_bytes[r] += sizeof(h) + caplen;
+		if (w->used >= w->block_size)
+			seal_block(w, r, (uint32_t)(sizeof(h) + caplen));
 	}
 }
 
-/* Drop everything in the rings while stalled, counting it; retry on time. */
+/* Blocked on a failed block: retry on time, else drop and count. */
 static unsigned int
-poll_stalled(struct lc_writer_task *w)
+poll_blocked(struct lc_writer_task *w)
 {
 	struct rte_mbuf *pkts[LC_MAX_BURST];
 	unsigned int total = 0;
 	uint16_t r;
 
-	if (rte_rdtsc() >= w->out.retry_tsc && !w->shared->fatal)
-		flush_block(w);
-	if (!w->out.stalled)
+	if (!w->shared->fatal)
+		retire(w, false);
+	if (w->blocks[(w->cur + 1) % LC_WRITER_BLOCKS].state == LC_BLOCK_FREE) {
+		take_next_block(w, w->blocks[w->cur].offset + w->block_size);
 		return 0;
+	}
 	for (r = 0; r < w->nb_rings; r++) {
 		unsigned int n = rte_ring_sc_dequeue_burst(w->rings[r], (void **)pkts, w->burst,
 				NULL);
@@ -159,27 +227,24 @@ poll_stalled(struct lc_writer_task *w)
 static void
 flush_partial(struct lc_writer_task *w)
 {
-	struct lc_block_out *o = &w->out;
-	int ret = o->medium.ops->write(&o->medium, o->buf, o->used);
+	struct lc_wblock *b = &w->blocks[w->cur];
+	unsigned int tag;
+	int res = 0;
 
-	o->write_calls++;
-	if (ret < 0) {
-		o->last_errno = -ret;
-		settle_pending(w, false, -1, 0);
-		if (ret == -EPIPE) {
-			/* The reader went away: drop from now on, and end capture. */
-			w->shared->fatal = 1;
-			o->stalled = true;
-			o->retry_tsc = UINT64_MAX;
-			o->used = o->block_size;
-			return;
-		}
-	} else {
-		o->file_bytes += o->used;
-		o->boundary = o->file_bytes;
-		settle_pending(w, true, -1, 0);
+	w->write_calls++;
+	if (w->medium.ops->submit(&w->medium, b->buf, w->used, b->offset, w->cur) < 0 ||
+			w->medium.ops->reap(&w->medium, &tag, &res, true) != 1 || res < 0) {
+		w->last_errno = res < 0 ? -res : EIO;
+		settle(w, b, false);
+		/* The stream may hold part of a record now: it cannot go on. */
+		w->shared->fatal = 1;
+		w->blocked = true;
+		return;
 	}
-	o->used = 0;
+	settle(w, b, true);
+	b->offset += w->used;
+	w->boundary = b->offset;
+	w->used = 0;
 }
 
 unsigned int
@@ -189,8 +254,8 @@ lc_writer_poll(struct lc_writer_task *w)
 	unsigned int total = 0;
 	uint16_t i;
 
-	if (w->out.stalled)
-		return poll_stalled(w);
+	if (w->blocked)
+		return poll_blocked(w);
 	for (i = 0; i < w->nb_rings; i++) {
 		uint16_t r = (uint16_t)((w->next_ring + i) % w->nb_rings);
 		unsigned int n = rte_ring_sc_dequeue_burst(w->rings[r], (void **)pkts, w->burst,
@@ -203,8 +268,12 @@ lc_writer_poll(struct lc_writer_task *w)
 		total += n;
 	}
 	w->next_ring = (uint16_t)((w->next_ring + 1) % w->nb_rings);
-	if (total == 0 && w->out.medium.is_pipe && w->out.used > 0 && !w->out.stalled)
-		flush_partial(w);
+	if (total == 0) {
+		if (w->head != w->cur)
+			retire(w, false);
+		if (w->medium.is_pipe && w->used > 0 && w->head == w->cur && !w->blocked)
+			flush_partial(w);
+	}
 	return total;
 }
 
@@ -223,33 +292,87 @@ lc_writer_drained(const struct lc_writer_task *w)
 }
 
 int
+lc_writer_init(struct lc_writer_task *w, size_t block_size, const uint8_t *header,
+		size_t header_len)
+{
+	size_t slack = RTE_ALIGN_CEIL(w->snaplen + sizeof(struct pcap_rec_hdr), 4096);
+	unsigned int i;
+
+	w->block_size = block_size;
+	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
+		w->blocks[i].buf = aligned_alloc(4096, block_size + slack);
+		if (w->blocks[i].buf == NULL)
+			return -ENOMEM;
+	}
+	w->carry = malloc(slack);
+	if (w->carry == NULL)
+		return -ENOMEM;
+	w->cur = w->head = 0;
+	w->blocks[0].state = LC_BLOCK_FILLING;
+	memcpy(w->blocks[0].buf, header, header_len);
+	w->used = header_len;
+	return 0;
+}
+
+void
+lc_writer_free(struct lc_writer_task *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
+		free(w->blocks[i].buf);
+		w->blocks[i].buf = NULL;
+	}
+	free(w->carry);
+	w->carry = NULL;
+}
+
+int
 lc_writer_finish(struct lc_writer_task *w)
 {
-	struct lc_block_out *o = &w->out;
-	int ret = 0;
+	struct lc_wblock *c;
+	int ret = 0, r;
 
-	if (o->medium.ops == NULL || o->medium.fd < 0)
+	if (w->medium.ops == NULL || w->medium.fd < 0)
 		return 0;
-	if (o->stalled && o->retry_tsc != UINT64_MAX)
-		flush_block(w);
-	if (o->stalled) {
-		ret = -o->last_errno;
-		settle_pending(w, false, -1, 0);
-		o->used = 0;
-		/* Cut the file back to its last whole record. */
-		o->medium.offset = o->boundary;
-	}
-	{
-		int r = o->medium.ops->close(&o->medium, o->buf, o->used, o->boundary);
+	/* Wait for the disk; give a failed block one more try. */
+	w->retry_tsc = 0;
+	while (w->head != w->cur && !w->shared->fatal) {
+		unsigned int before = w->head;
 
-		if (r == 0) {
-			settle_pending(w, true, -1, 0);
-		} else {
-			settle_pending(w, false, -1, 0);
-			if (ret == 0)
-				ret = r;
-		}
+		retire(w, true);
+		if (w->head == before && w->blocks[w->head].state == LC_BLOCK_FAILED)
+			break;
 	}
-	o->used = 0;
+	if (w->blocked && w->blocks[(w->cur + 1) % LC_WRITER_BLOCKS].state == LC_BLOCK_FREE)
+		take_next_block(w, w->blocks[w->cur].offset + w->block_size);
+	if (w->head != w->cur || w->blocked) {
+		unsigned int i;
+
+		/* Blocks the medium never took: their packets are lost. */
+		ret = -(w->last_errno ? w->last_errno : EIO);
+		for (i = 0; i < LC_WRITER_BLOCKS; i++) {
+			unsigned int tag;
+			int res;
+
+			while (w->medium.ops->reap(&w->medium, &tag, &res, true) == 1)
+				;
+			settle(w, &w->blocks[i], false);
+		}
+		if (w->carry_len > 0)
+			lc_counter_add(&w->cnt[w->carry_ring]->write_errors, 1);
+		w->carry_len = 0;
+		w->used = 0;
+		w->medium.ops->close(&w->medium, NULL, 0, w->boundary, w->boundary);
+		return ret;
+	}
+	c = &w->blocks[w->cur];
+	r = w->medium.ops->close(&w->medium, c->buf, w->used, c->offset, w->boundary);
+	settle(w, c, r == 0);
+	if (r < 0) {
+		w->last_errno = -r;
+		ret = r;
+	}
+	w->used = 0;
 	return ret;
 }

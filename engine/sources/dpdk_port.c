@@ -61,8 +61,10 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 		if (strchr(name, ':') == strrchr(name, ':')) {
 			char full[RTE_DEV_NAME_MAX_LEN];
 
-			snprintf(full, sizeof(full), "0000:%s", name);
-			snprintf(name, sizeof(name), "%s", full);
+			if (snprintf(full, sizeof(full), "0000:%s", name) >= (int)sizeof(full))
+				return lc_error_set(err, LC_ERR_DEVICE, "device '%s': name too long",
+						devargs);
+			memcpy(name, full, sizeof(name));
 		}
 		if (find_port(name, &port->port_id) < 0)
 			return lc_error_set(err, LC_ERR_DEVICE,

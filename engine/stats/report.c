@@ -95,9 +95,9 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 			err += lc_counter_read(&w->cnt[r]->write_errors);
 		}
 		fprintf(f, "  writer %u -> %s: %" PRIu64 " written, %" PRIu64 " write errors%s%s%s\n",
-				i, e->writer_path[i], wr, err, w->out.o_direct ? ", O_DIRECT" : "",
-				w->out.last_errno ? ", last error: " : "",
-				w->out.last_errno ? strerror(w->out.last_errno) : "");
+				i, e->writer_path[i], wr, err, w->o_direct ? ", O_DIRECT" : "",
+				w->last_errno ? ", last error: " : "",
+				w->last_errno ? strerror(w->last_errno) : "");
 	}
 	if (!lc_invariant_holds(&t))
 		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
@@ -222,7 +222,7 @@ json_writers(FILE *f, const struct lc_engine *e)
 				", \"written\": %" PRIu64 ", \"bytes\": %" PRIu64
 				", \"write_errors\": %" PRIu64 ", \"write_calls\": %" PRIu64
 				", \"o_direct\": %s}",
-				wr, bytes, err, w->out.write_calls, w->out.o_direct ? "true" : "false");
+				wr, bytes, err, w->write_calls, w->o_direct ? "true" : "false");
 	}
 	fprintf(f, "\n  ]\n");
 }

@@ -15,14 +15,27 @@
  * hands whole blocks to the medium.
  */
 
+/* Writes a medium may have in flight at once. */
+#define LC_MEDIUM_MAX_INFLIGHT 8
+
+/* A finished write: the tag given to submit() and 0 or -errno. */
+struct lc_medium_done {
+	unsigned int tag;
+	int res;
+};
+
 /* Where bytes go: a regular file (O_DIRECT if possible), a pipe, stdout. */
 struct lc_medium {
 	const struct lc_medium_ops *ops;
 	int fd;
 	bool direct;   /* O_DIRECT is on: writes must be whole aligned blocks */
 	bool is_pipe;  /* not seekable: flush partial blocks when idle */
-	bool seekable; /* regular file: writes go to `offset` with pwrite */
-	uint64_t offset; /* bytes committed; a failed write leaves it unchanged */
+	bool seekable; /* regular file: writes go to explicit offsets */
+	void *uring;   /* struct io_uring, when writes are asynchronous */
+	unsigned int nb_inflight;
+	/* Completions of synchronous writes, handed out by reap(). */
+	struct lc_medium_done done[LC_MEDIUM_MAX_INFLIGHT];
+	unsigned int nb_done;
 	char path[4096];
 };
 
@@ -32,19 +45,29 @@ struct lc_medium_ops {
 	int (*open)(struct lc_medium *m, const char *path, bool want_direct,
 			struct lc_error *err);
 	/*
-	 * Write `len` bytes. While `m->direct`, `buf` and `len` are multiples of
-	 * LC_BLOCK_ALIGN. Returns 0, or -errno; never retries forever.
+	 * Start writing `len` bytes of `buf` at `offset` (ignored on pipes). The
+	 * result comes back from reap() with `tag`. While `m->direct`, `buf`,
+	 * `len` and `offset` are multiples of LC_BLOCK_ALIGN. Returns 0, or
+	 * -errno if the write could not even be started.
 	 */
-	int (*write)(struct lc_medium *m, const void *buf, size_t len);
+	int (*submit)(struct lc_medium *m, const void *buf, size_t len, uint64_t offset,
+			unsigned int tag);
 	/*
-	 * Write an unaligned tail (drops O_DIRECT first), then close. If the tail
-	 * cannot be written, a seekable file is cut back to `valid_len` bytes so it
-	 * ends on a record boundary. Returns 0 or the -errno of the failure.
+	 * Collect one finished write: 1 with *tag and *res set, 0 if none is
+	 * ready. With `wait`, block until one finishes if any is in flight.
 	 */
-	int (*close)(struct lc_medium *m, const void *tail, size_t tail_len,
+	int (*reap)(struct lc_medium *m, unsigned int *tag, int *res, bool wait);
+	/*
+	 * Write the unaligned tail synchronously at `offset` (O_DIRECT dropped
+	 * first), then close. The file ends at offset + tail_len; if the tail
+	 * cannot be written, it is cut back to `valid_len`, the end of its last
+	 * whole record. Returns 0 or -errno.
+	 */
+	int (*close)(struct lc_medium *m, const void *tail, size_t tail_len, uint64_t offset,
 			uint64_t valid_len);
 };
 
+/* File descriptor medium; asynchronous through io_uring where possible. */
 extern const struct lc_medium_ops lc_medium_fd_ops;
 
 #define LC_BLOCK_ALIGN 4096u
