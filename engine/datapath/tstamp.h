@@ -9,7 +9,7 @@
  * nanoseconds since the Unix epoch, anchored once to CLOCK_REALTIME.
  *
  * The delta is taken modulo 2^64 and scaled with a 128-bit product, so the
- * result is exact for any run length and stays correct when the counter
+ * result is exact to a nanosecond for any run length and stays correct when the counter
  * wraps. `wrap_mask` supports counters narrower than 64 bits (a 32-bit NIC
  * clock): deltas are taken modulo (wrap_mask + 1), and `lc_clock_extend()`
  * widens such readings by tracking the high bits.
@@ -17,7 +17,8 @@
 struct lc_clock {
 	uint64_t base_ticks; /* counter value at the anchor */
 	uint64_t base_ns;    /* CLOCK_REALTIME at the anchor, ns since epoch */
-	uint64_t mult;       /* ns per tick as a 32.32 fixed-point number */
+	uint64_t mult;       /* ns per tick, fixed point with `shift` fraction bits */
+	unsigned int shift;  /* as many fraction bits as keep mult below 2^63 */
 	uint64_t hz;         /* ticks per second */
 };
 
@@ -25,8 +26,13 @@ struct lc_clock {
 static inline void
 lc_clock_set_rate(struct lc_clock *c, uint64_t hz)
 {
+	uint64_t ns_per_tick = (1000000000u + hz - 1) / hz;
+	unsigned int bits = 64 - (unsigned int)__builtin_clzll(ns_per_tick);
+
+	/* 2^-62 relative precision at GHz rates: under 1 ns error per 100 years. */
 	c->hz = hz;
-	c->mult = (uint64_t)(((unsigned __int128)1000000000u << 32) / hz);
+	c->shift = 63 - bits;
+	c->mult = (uint64_t)(((unsigned __int128)1000000000u << c->shift) / hz);
 }
 
 /* Nanoseconds since epoch for a counter reading. */
@@ -35,7 +41,7 @@ lc_clock_ns(const struct lc_clock *c, uint64_t ticks)
 {
 	uint64_t delta = ticks - c->base_ticks; /* modulo 2^64: wrap-safe */
 
-	return c->base_ns + (uint64_t)(((unsigned __int128)delta * c->mult) >> 32);
+	return c->base_ns + (uint64_t)(((unsigned __int128)delta * c->mult) >> c->shift);
 }
 
 /*
