@@ -87,6 +87,7 @@ cmd_capture(int argc, char **argv)
 		return fail(&err);
 	e = lc_engine_create(&cli.conf, stderr, &err);
 	if (e == NULL) {
+		lc_eal_release_log(cli.verbose);
 		rc = fail(&err);
 		lc_eal_teardown();
 		return rc;

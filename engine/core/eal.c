@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <sched.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,38 @@
 #include "core/lcore_plan.h"
 
 #define MAX_EAL_ARGS 128
+
+/* True when the runtime directory is ours alone, to remove at exit. */
+static bool own_prefix;
+static char runtime_dir[PATH_MAX];
+
+/*
+ * Registered before rte_eal_init, so it runs after the telemetry library's
+ * own exit handler has removed its socket: the directory is empty by then.
+ */
+static void
+remove_runtime_dir(void)
+{
+	if (own_prefix && runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
+}
+
+/* rte_eal_init, with the runtime directory cleaned up at exit if ours. */
+static int
+eal_init(int argc, char **argv)
+{
+	static bool registered;
+	int ret;
+
+	if (!registered) {
+		atexit(remove_runtime_dir);
+		registered = true;
+	}
+	ret = rte_eal_init(argc, argv);
+	if (ret >= 0)
+		snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	return ret;
+}
 
 /* DPDK's log goes here until the engine is built: one error line of ours. */
 static FILE *held_log;
@@ -205,8 +238,12 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 		/* A private prefix: instances never collide on names or files. */
 		snprintf(prefix, sizeof(prefix), "--file-prefix=linecap-%d", (int)getpid());
 		argv[argc++] = prefix;
+		/* Nothing shared, nothing left behind in /var/run/dpdk. */
 		if (!no_huge && !in_memory)
 			argv[argc++] = (char *)(uintptr_t)"--in-memory";
+		else if (no_huge)
+			argv[argc++] = (char *)(uintptr_t)"--no-shconf";
+		own_prefix = true;
 	}
 	if (!verbose && !has_arg(user, nb_user, loglevel_opts))
 		argv[argc++] = (char *)(uintptr_t)"--log-level=*:warning";
@@ -225,7 +262,7 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	argv[argc] = NULL;
 
 	hold_dpdk_log();
-	ret = rte_eal_init(argc, argv);
+	ret = eal_init(argc, argv);
 	if (ret < 0) {
 		int e = rte_errno;
 
@@ -283,6 +320,7 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 		snprintf(prefix, sizeof(prefix), "--file-prefix=linecap-list-%d", (int)getpid());
 		argv[argc++] = prefix;
 		argv[argc++] = (char *)(uintptr_t)"--no-shconf";
+		own_prefix = true;
 	}
 	if (!verbose)
 		argv[argc++] = (char *)(uintptr_t)"--log-level=*:error";
@@ -290,7 +328,7 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 		argv[argc++] = user[i];
 	argv[argc] = NULL;
 	hold_dpdk_log();
-	if (rte_eal_init(argc, argv) < 0) {
+	if (eal_init(argc, argv) < 0) {
 		int e = rte_errno;
 
 		lc_eal_release_log(verbose);

@@ -8,6 +8,7 @@
 
 #include <rte_cycles.h>
 #include <rte_dev.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
@@ -74,8 +75,8 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 		ret = rte_dev_probe(devargs);
 		if (ret < 0 && ret != -EEXIST)
 			return lc_error_set(err, LC_ERR_DEVICE,
-					"device '%s' could not be created: %s (the name must be a DPDK driver name with a number, e.g. net_null0; see 'linecap list')",
-					devargs, strerror(-ret));
+					"device '%s' not found or could not be created (%s): a virtual device is a DPDK driver name plus a number with its arguments, e.g. net_null0,size=64; -v shows the driver's message",
+					devargs, rte_strerror(-ret));
 		if (find_port(name, &port->port_id) < 0)
 			return lc_error_set(err, LC_ERR_DEVICE,
 					"device '%s' was probed but has no ethdev port", devargs);
