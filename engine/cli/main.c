@@ -56,7 +56,7 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 	double next_live = 1.0;
 
 	while (lc_engine_running(e)) {
-		struct timespec nap = {0, 50 * 1000 * 1000};
+		struct timespec nap = {0, 50L * 1000 * 1000};
 		double now = lc_engine_elapsed(e);
 
 		if (stop_requested || lc_engine_output_closed(e) ||

@@ -178,6 +178,8 @@ place_tasks(struct lc_engine *e, struct lc_error *err)
 
 	if (L == 0)
 		return lc_error_set(err, LC_ERR_LCORES, "too few lcores: no worker lcore");
+	if (e->nb_rx == 0 || e->nb_writers == 0)
+		return lc_error_set(err, LC_ERR_USAGE, "nothing to capture: no rx queue or writer");
 	e->run_to_completion = L < e->nb_rx + e->nb_writers;
 	e->nb_workers = e->run_to_completion ? RTE_MIN(L, RTE_MAX(e->nb_rx, e->nb_writers))
 					      : e->nb_rx + e->nb_writers;

@@ -172,8 +172,13 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			lc_counter_add(&w->cnt[r]->write_errors, n - i);
 			return;
 		}
-		h.ts_sec = (uint32_t)(ns / 1000000000u);
-		h.ts_frac = (uint32_t)(ns % 1000000000u);
+		if (ns - w->sec_base_ns >= 1000000000u) {
+			/* A new second (or a stamp from before it): divide once. */
+			w->sec = (uint32_t)(ns / 1000000000u);
+			w->sec_base_ns = (uint64_t)w->sec * 1000000000u;
+		}
+		h.ts_sec = w->sec;
+		h.ts_frac = (uint32_t)(ns - w->sec_base_ns);
 		if (!w->nanosecond)
 			h.ts_frac /= 1000u;
 		h.caplen = caplen;
@@ -200,7 +205,7 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 static unsigned int
 poll_blocked(struct lc_writer_task *w)
 {
-	struct rte_mbuf *pkts[LC_MAX_BURST];
+	struct rte_mbuf **pkts = w->burst_buf;
 	unsigned int total = 0;
 	uint16_t r;
 
@@ -250,10 +255,12 @@ flush_partial(struct lc_writer_task *w)
 unsigned int
 lc_writer_poll(struct lc_writer_task *w)
 {
-	struct rte_mbuf *pkts[LC_MAX_BURST];
+	struct rte_mbuf **pkts = w->burst_buf;
 	unsigned int total = 0;
 	uint16_t i;
 
+	if (w->nb_rings == 0)
+		return 0;
 	if (w->blocked)
 		return poll_blocked(w);
 	for (i = 0; i < w->nb_rings; i++) {
