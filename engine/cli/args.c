@@ -25,47 +25,48 @@ enum {
 };
 
 static const struct option capture_opts[] = {
-	{"interface", required_argument, NULL, 'i'},
-	{"write", required_argument, NULL, 'w'},
-	{"snapshot-length", required_argument, NULL, 's'},
-	{"count", required_argument, NULL, 'c'},
-	{"duration", required_argument, NULL, OPT_DURATION},
-	{"queues", required_argument, NULL, OPT_QUEUES},
-	{"lcores", required_argument, NULL, OPT_LCORES},
-	{"pmd-config", required_argument, NULL, OPT_PMD_CONFIG},
-	{"eal", required_argument, NULL, OPT_EAL},
-	{"tstamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
-	{"stats-json", required_argument, NULL, OPT_STATS_JSON},
-	{"no-direct-io", no_argument, NULL, OPT_NO_DIRECT},
-	{"quiet", no_argument, NULL, 'q'},
-	{"verbose", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+		{"interface", required_argument, NULL, 'i'},
+		{"write", required_argument, NULL, 'w'},
+		{"snapshot-length", required_argument, NULL, 's'},
+		{"count", required_argument, NULL, 'c'},
+		{"duration", required_argument, NULL, OPT_DURATION},
+		{"queues", required_argument, NULL, OPT_QUEUES},
+		{"lcores", required_argument, NULL, OPT_LCORES},
+		{"pmd-config", required_argument, NULL, OPT_PMD_CONFIG},
+		{"eal", required_argument, NULL, OPT_EAL},
+		{"tstamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
+		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
+		{"no-direct-io", no_argument, NULL, OPT_NO_DIRECT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
 };
 
 void
 lc_cli_usage(FILE *f)
 {
-	fprintf(f,
-			"Usage: linecap capture -i DEV [-i DEV ...] -w FILE [options]\n"
-			"       linecap list [--eal 'ARGS'] [-i DEV ...]\n"
-			"       linecap --version\n"
-			"\n"
-			"capture options:\n"
-			"  -i DEV                   PCI address or DPDK devargs (net_null0,size=64), repeatable\n"
-			"  -w FILE                  pcap output; %%q = writer index; - = stdout\n"
-			"  -s SNAPLEN               bytes kept per packet (default 262144; 0 = default)\n"
-			"  -c COUNT                 stop after COUNT packets\n"
-			"  --duration SEC           stop after SEC seconds\n"
-			"  --queues N               rx queues per port = writers = files (default 1)\n"
-			"  --lcores auto|LIST       lcores, first is main (default auto)\n"
-			"  --pmd-config NAME|FILE   PMD profile (default: chosen by driver)\n"
-			"  --eal 'ARGS'             extra EAL arguments, e.g. '--no-huge -m 512'\n"
-			"  --tstamp-precision nano|micro   pcap timestamp resolution (default nano)\n"
-			"  --stats-json FILE        write the final counters as JSON\n"
-			"  --no-direct-io           buffered writes even where O_DIRECT works\n"
-			"  -q                       no live status line\n"
-			"  -v                       show DPDK's own messages\n");
+	fprintf(f, "Usage: linecap capture -i DEV [-i DEV ...] -w FILE [options]\n"
+		   "       linecap list [--eal 'ARGS'] [-i DEV ...]\n"
+		   "       linecap --version\n"
+		   "\n"
+		   "capture options:\n"
+		   "  -i DEV                   PCI address or DPDK devargs (net_null0,size=64), "
+		   "repeatable\n"
+		   "  -w FILE                  pcap output; %%q = writer index; - = stdout\n"
+		   "  -s SNAPLEN               bytes kept per packet (default 262144; 0 = "
+		   "default)\n"
+		   "  -c COUNT                 stop after COUNT packets\n"
+		   "  --duration SEC           stop after SEC seconds\n"
+		   "  --queues N               rx queues per port = writers = files (default 1)\n"
+		   "  --lcores auto|LIST       lcores, first is main (default auto)\n"
+		   "  --pmd-config NAME|FILE   PMD profile (default: chosen by driver)\n"
+		   "  --eal 'ARGS'             extra EAL arguments, e.g. '--no-huge -m 512'\n"
+		   "  --tstamp-precision nano|micro   pcap timestamp resolution (default nano)\n"
+		   "  --stats-json FILE        write the final counters as JSON\n"
+		   "  --no-direct-io           buffered writes even where O_DIRECT works\n"
+		   "  -q                       no live status line\n"
+		   "  -v                       show DPDK's own messages\n");
 }
 
 static int
@@ -121,9 +122,9 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			if (c->nb_ports >= LC_MAX_PORTS)
 				return lc_error_set(err, LC_ERR_USAGE, "-i: at most %d devices",
 						LC_MAX_PORTS);
-			if (optarg[0] == '\0' ||
-					strlen(optarg) >= sizeof(c->ports[0].devargs))
-				return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
+			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(c->ports[0].devargs))
+				return lc_error_set(
+						err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
 			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
 					optarg);
 			break;
@@ -184,11 +185,13 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 				c->tstamp_precision = LC_TSTAMP_MICRO;
 			else
 				return lc_error_set(err, LC_ERR_USAGE,
-						"--tstamp-precision '%s': expected nano or micro", optarg);
+						"--tstamp-precision '%s': expected nano or micro",
+						optarg);
 			break;
 		case OPT_STATS_JSON:
 			if (strlen(optarg) >= sizeof(c->stats_json) || optarg[0] == '\0')
-				return lc_error_set(err, LC_ERR_USAGE, "--stats-json: bad file name");
+				return lc_error_set(
+						err, LC_ERR_USAGE, "--stats-json: bad file name");
 			snprintf(c->stats_json, sizeof(c->stats_json), "%s", optarg);
 			break;
 		case OPT_NO_DIRECT:
@@ -204,8 +207,8 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			lc_cli_usage(stdout);
 			exit(0);
 		case ':':
-			return lc_error_set(err, LC_ERR_USAGE, "option '%s' needs a value (see --help)",
-					argv[optind - 1]);
+			return lc_error_set(err, LC_ERR_USAGE,
+					"option '%s' needs a value (see --help)", argv[optind - 1]);
 		default:
 			return lc_error_set(err, LC_ERR_USAGE, "unknown option '%s' (see --help)",
 					argv[optind - 1]);
@@ -213,10 +216,12 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	}
 	if (optind < argc)
 		return lc_error_set(err, LC_ERR_USAGE,
-				"unexpected argument '%s': filter expressions are not supported yet (see --help)",
+				"unexpected argument '%s': filter expressions are not supported "
+				"yet (see --help)",
 				argv[optind]);
 	if (c->nb_ports == 0)
-		return lc_error_set(err, LC_ERR_USAGE, "no device: give one with -i (see 'linecap list')");
+		return lc_error_set(err, LC_ERR_USAGE,
+				"no device: give one with -i (see 'linecap list')");
 	if (!have_w)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"no output: give -w FILE, or -w - to write pcap to stdout");
@@ -237,8 +242,10 @@ lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *er
 	while ((opt = getopt_long(argc, argv, ":i:v", capture_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			if (c->nb_ports >= LC_MAX_PORTS || strlen(optarg) >= sizeof(c->ports[0].devargs))
-				return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
+			if (c->nb_ports >= LC_MAX_PORTS ||
+					strlen(optarg) >= sizeof(c->ports[0].devargs))
+				return lc_error_set(
+						err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
 			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
 					optarg);
 			break;
@@ -259,6 +266,7 @@ lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *er
 		}
 	}
 	if (optind < argc)
-		return lc_error_set(err, LC_ERR_USAGE, "list: unexpected argument '%s'", argv[optind]);
+		return lc_error_set(
+				err, LC_ERR_USAGE, "list: unexpected argument '%s'", argv[optind]);
 	return 0;
 }

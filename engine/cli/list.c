@@ -55,7 +55,8 @@ list_dpdk(FILE *f, unsigned int idx)
 {
 	uint16_t pid;
 
-	RTE_ETH_FOREACH_DEV(pid) {
+	RTE_ETH_FOREACH_DEV(pid)
+	{
 		struct rte_eth_dev_info info;
 		struct rte_eth_link link;
 		char link_str[RTE_ETH_LINK_MAX_STR_LEN];
@@ -70,8 +71,9 @@ list_dpdk(FILE *f, unsigned int idx)
 		else
 			snprintf(link_str, sizeof(link_str), "link n/a");
 		fprintf(f, "%u.%s [DPDK port %u, driver %s, NUMA %s%d, %s]\n", ++idx,
-				info.device ? rte_dev_name(info.device) : "?", pid, info.driver_name,
-				socket < 0 ? "any" : "", socket < 0 ? 0 : socket, link_str);
+				info.device ? rte_dev_name(info.device) : "?", pid,
+				info.driver_name, socket < 0 ? "any" : "", socket < 0 ? 0 : socket,
+				link_str);
 	}
 	return idx;
 }
@@ -83,7 +85,8 @@ list_kernel(FILE *f, unsigned int idx, struct lc_error *err)
 	pcap_if_t *all, *d;
 
 	if (pcap_findalldevs(&all, errbuf) != 0)
-		return lc_error_set(err, LC_ERR_DEVICE, "cannot list kernel interfaces: %s", errbuf);
+		return lc_error_set(
+				err, LC_ERR_DEVICE, "cannot list kernel interfaces: %s", errbuf);
 	for (d = all; d != NULL; d = d->next) {
 		char drv[64], numa[16], oper[32];
 
@@ -98,8 +101,8 @@ list_kernel(FILE *f, unsigned int idx, struct lc_error *err)
 		sysfs_attr(d->name, "device/numa_node", numa, sizeof(numa));
 		sysfs_attr(d->name, "operstate", oper, sizeof(oper));
 		fprintf(f, "%u.%s [kernel, driver %s, NUMA %s, link %s%s%s]\n", ++idx, d->name, drv,
-				strcmp(numa, "-1") == 0 || strcmp(numa, "-") == 0 ? "any" : numa, oper,
-				(d->flags & PCAP_IF_LOOPBACK) ? ", loopback" : "",
+				strcmp(numa, "-1") == 0 || strcmp(numa, "-") == 0 ? "any" : numa,
+				oper, (d->flags & PCAP_IF_LOOPBACK) ? ", loopback" : "",
 				(d->flags & PCAP_IF_RUNNING) ? ", running" : "");
 	}
 	pcap_freealldevs(all);
@@ -115,7 +118,8 @@ lc_cli_list(FILE *f, const struct lc_capture_conf *conf, struct lc_error *err)
 		int ret = rte_dev_probe(conf->ports[i].devargs);
 
 		if (ret < 0 && ret != -EEXIST)
-			return lc_error_set(err, LC_ERR_DEVICE, "device '%s' could not be created: %s",
+			return lc_error_set(err, LC_ERR_DEVICE,
+					"device '%s' could not be created: %s",
 					conf->ports[i].devargs, strerror(-ret));
 	}
 	idx = list_dpdk(f, 0);

@@ -185,8 +185,8 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	static const char *const inmem_opts[] = {"--in-memory", NULL};
 	static const char *const prefix_opts[] = {"--file-prefix", NULL};
 	static const char *const loglevel_opts[] = {"--log-level", NULL};
-	static const char *const devsel_opts[] = {"-a", "--allow", "-b", "--block", "--no-pci",
-		NULL};
+	static const char *const devsel_opts[] = {
+			"-a", "--allow", "-b", "--block", "--no-pci", NULL};
 	static char eal_text[sizeof(conf->eal_args)];
 	static char lcore_list[LC_MAX_CPUS * 5];
 	static char main_str[16], prefix[64];
@@ -203,22 +203,27 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 		return -1;
 	if (has_arg(user, nb_user, lcore_opts))
 		return lc_error_set(err, LC_ERR_USAGE,
-				"--eal must not choose lcores (-l/-c/--lcores/--main-lcore); use linecap's --lcores");
+				"--eal must not choose lcores (-l/-c/--lcores/--main-lcore); use "
+				"linecap's --lcores");
 	no_huge = has_arg(user, nb_user, nohuge_opts);
 	in_memory = has_arg(user, nb_user, inmem_opts);
 	if (no_huge && in_memory)
 		return lc_error_set(err, LC_ERR_USAGE,
-				"--eal: --no-huge and --in-memory exclude each other; give one of them");
+				"--eal: --no-huge and --in-memory exclude each other; give one of "
+				"them");
 
 	if (!no_huge) {
 		long nb_free = free_hugepages();
 
 		if (nb_free <= 0)
 			return lc_error_set(err, LC_ERR_HUGEPAGES,
-					"no free hugepages are reserved: run 'scripts/hugepages 1024' as root, or run without them with --eal '--no-huge -m 512'");
+					"no free hugepages are reserved: run 'scripts/hugepages "
+					"1024' as root, or run without them with --eal '--no-huge "
+					"-m 512'");
 		if (has_arg(user, nb_user, prefix_opts) && !in_memory && !hugetlbfs_mounted())
 			return lc_error_set(err, LC_ERR_HUGEPAGES,
-					"hugetlbfs is not mounted: run 'scripts/hugepages 1024' as root, or add --in-memory to --eal");
+					"hugetlbfs is not mounted: run 'scripts/hugepages 1024' as "
+					"root, or add --in-memory to --eal");
 	}
 
 	for (p = 0; p < conf->nb_ports; p++)
@@ -229,10 +234,10 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	snprintf(main_str, sizeof(main_str), "%u", pick.cpus[0]);
 	lc_plan_set_pick(&pick);
 
-	argv[argc++] = (char *)(uintptr_t)"linecap";
-	argv[argc++] = (char *)(uintptr_t)"-l";
+	argv[argc++] = (char *)(uintptr_t) "linecap";
+	argv[argc++] = (char *)(uintptr_t) "-l";
 	argv[argc++] = lcore_list;
-	argv[argc++] = (char *)(uintptr_t)"--main-lcore";
+	argv[argc++] = (char *)(uintptr_t) "--main-lcore";
 	argv[argc++] = main_str;
 	if (!has_arg(user, nb_user, prefix_opts)) {
 		/* A private prefix: instances never collide on names or files. */
@@ -240,21 +245,21 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 		argv[argc++] = prefix;
 		/* Nothing shared, nothing left behind in /var/run/dpdk. */
 		if (!no_huge && !in_memory)
-			argv[argc++] = (char *)(uintptr_t)"--in-memory";
+			argv[argc++] = (char *)(uintptr_t) "--in-memory";
 		else if (no_huge)
-			argv[argc++] = (char *)(uintptr_t)"--no-shconf";
+			argv[argc++] = (char *)(uintptr_t) "--no-shconf";
 		own_prefix = true;
 	}
 	if (!verbose && !has_arg(user, nb_user, loglevel_opts))
-		argv[argc++] = (char *)(uintptr_t)"--log-level=*:warning";
+		argv[argc++] = (char *)(uintptr_t) "--log-level=*:warning";
 	if (nb_pci == 0 && !has_arg(user, nb_user, devsel_opts)) {
 		/* Only vdevs asked for: do not grab every DPDK-bound NIC. */
-		argv[argc++] = (char *)(uintptr_t)"--no-pci";
+		argv[argc++] = (char *)(uintptr_t) "--no-pci";
 	}
 	for (p = 0; p < conf->nb_ports; p++) {
 		if (!lc_is_pci_addr(conf->ports[p].devargs))
 			continue;
-		argv[argc++] = (char *)(uintptr_t)"-a";
+		argv[argc++] = (char *)(uintptr_t) "-a";
 		argv[argc++] = (char *)(uintptr_t)conf->ports[p].devargs;
 	}
 	for (i = 0; i < nb_user; i++)
@@ -270,7 +275,8 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 		if (e == EALREADY)
 			return lc_error_set(err, LC_ERR_EAL, "the EAL is already initialised");
 		return lc_error_set(err, LC_ERR_EAL,
-				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's messages",
+				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's "
+				"messages",
 				rte_strerror(e));
 	}
 	return 0;
@@ -286,8 +292,8 @@ lc_eal_teardown(void)
 int
 lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err)
 {
-	static const char *const mem_opts[] = {"--no-huge", "--in-memory", "-m", "--socket-mem",
-		NULL};
+	static const char *const mem_opts[] = {
+			"--no-huge", "--in-memory", "-m", "--socket-mem", NULL};
 	static const char *const prefix_opts[] = {"--file-prefix", NULL};
 	static const char *const lcore_opts[] = {"-l", "-c", "--lcores", "--main-lcore", NULL};
 	static char eal_text[sizeof(conf->eal_args)];
@@ -304,26 +310,26 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
 		while (cpu < CPU_SETSIZE - 1 && !CPU_ISSET(cpu, &allowed))
 			cpu++;
-	argv[argc++] = (char *)(uintptr_t)"linecap";
+	argv[argc++] = (char *)(uintptr_t) "linecap";
 	if (!has_arg(user, nb_user, lcore_opts)) {
 		snprintf(lcore, sizeof(lcore), "%d", cpu);
-		argv[argc++] = (char *)(uintptr_t)"-l";
+		argv[argc++] = (char *)(uintptr_t) "-l";
 		argv[argc++] = lcore;
 	}
 	/* Listing needs no packet memory: no hugepages, no shared files. */
 	if (!has_arg(user, nb_user, mem_opts)) {
-		argv[argc++] = (char *)(uintptr_t)"--no-huge";
-		argv[argc++] = (char *)(uintptr_t)"-m";
-		argv[argc++] = (char *)(uintptr_t)"64";
+		argv[argc++] = (char *)(uintptr_t) "--no-huge";
+		argv[argc++] = (char *)(uintptr_t) "-m";
+		argv[argc++] = (char *)(uintptr_t) "64";
 	}
 	if (!has_arg(user, nb_user, prefix_opts)) {
 		snprintf(prefix, sizeof(prefix), "--file-prefix=linecap-list-%d", (int)getpid());
 		argv[argc++] = prefix;
-		argv[argc++] = (char *)(uintptr_t)"--no-shconf";
+		argv[argc++] = (char *)(uintptr_t) "--no-shconf";
 		own_prefix = true;
 	}
 	if (!verbose)
-		argv[argc++] = (char *)(uintptr_t)"--log-level=*:error";
+		argv[argc++] = (char *)(uintptr_t) "--log-level=*:error";
 	for (i = 0; i < nb_user; i++)
 		argv[argc++] = user[i];
 	argv[argc] = NULL;
@@ -333,7 +339,8 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 
 		lc_eal_release_log(verbose);
 		return lc_error_set(err, LC_ERR_EAL,
-				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's messages",
+				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's "
+				"messages",
 				rte_strerror(e));
 	}
 	return 0;

@@ -34,8 +34,7 @@ lc_plan_get_pick(void)
 
 /* Expand %q (writer index) in the -w pattern; "%%" is a literal '%'. */
 static int
-output_path(const char *pattern, unsigned int writer, char *out, size_t len,
-		struct lc_error *err)
+output_path(const char *pattern, unsigned int writer, char *out, size_t len, struct lc_error *err)
 {
 	size_t o = 0;
 	const char *p;
@@ -64,9 +63,9 @@ open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
 	struct lc_format_info fi = {
-		.snaplen = c->snaplen,
-		.linktype = LC_DLT_EN10MB,
-		.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
+			.snaplen = c->snaplen,
+			.linktype = LC_DLT_EN10MB,
+			.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
 	};
 	uint8_t header[64];
 	size_t header_len;
@@ -85,8 +84,8 @@ open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 }
 
 static int
-add_ring(struct lc_engine *e, struct lc_rx_task *rx, unsigned int rx_idx,
-		struct lc_writer_task *w, uint32_t size, int socket, struct lc_error *err)
+add_ring(struct lc_engine *e, struct lc_rx_task *rx, unsigned int rx_idx, struct lc_writer_task *w,
+		uint32_t size, int socket, struct lc_error *err)
 {
 	char name[RTE_RING_NAMESIZE];
 	unsigned int i = e->nb_rings;
@@ -98,8 +97,8 @@ add_ring(struct lc_engine *e, struct lc_rx_task *rx, unsigned int rx_idx,
 	/* One producer (rx task) and one consumer (writer): SPSC. */
 	r = rte_ring_create(name, size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (r == NULL)
-		return lc_error_set(err, LC_ERR_RUNTIME, "cannot create ring of %u entries: %s", size,
-				rte_strerror(rte_errno));
+		return lc_error_set(err, LC_ERR_RUNTIME, "cannot create ring of %u entries: %s",
+				size, rte_strerror(rte_errno));
 	e->rings[i] = r;
 	e->ring_rx[i] = rx_idx;
 	e->ring_writer[i] = w->id;
@@ -117,8 +116,7 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 {
 	unsigned int p, q, wi;
 
-	e->ring_cnt = aligned_alloc(RTE_CACHE_LINE_SIZE,
-			sizeof(*e->ring_cnt) * RTE_DIM(e->rings));
+	e->ring_cnt = aligned_alloc(RTE_CACHE_LINE_SIZE, sizeof(*e->ring_cnt) * RTE_DIM(e->rings));
 	if (e->ring_cnt == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for counters");
 	memset(e->ring_cnt, 0, sizeof(*e->ring_cnt) * RTE_DIM(e->rings));
@@ -151,11 +149,12 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 			t->hw_clock = port->hw_clock;
 			if (port->sw_spread) {
 				for (wi = 0; wi < e->nb_writers; wi++)
-					if (add_ring(e, t, idx, &e->writers[wi], port->prof.ring_size,
-							    port->socket, err) < 0)
+					if (add_ring(e, t, idx, &e->writers[wi],
+							    port->prof.ring_size, port->socket,
+							    err) < 0)
 						return -1;
 			} else if (add_ring(e, t, idx, &e->writers[q], port->prof.ring_size,
-					   port->socket, err) < 0) {
+						   port->socket, err) < 0) {
 				return -1;
 			}
 			for (wi = 0; wi < e->nb_writers; wi++)
@@ -182,7 +181,7 @@ place_tasks(struct lc_engine *e, struct lc_error *err)
 		return lc_error_set(err, LC_ERR_USAGE, "nothing to capture: no rx queue or writer");
 	e->run_to_completion = L < e->nb_rx + e->nb_writers;
 	e->nb_workers = e->run_to_completion ? RTE_MIN(L, RTE_MAX(e->nb_rx, e->nb_writers))
-					      : e->nb_rx + e->nb_writers;
+					     : e->nb_rx + e->nb_writers;
 	for (i = 0; i < e->nb_workers; i++)
 		e->workers[i].lcore_id = pick->cpus[i + 1];
 	for (i = 0; i < e->nb_rx; i++) {
@@ -209,9 +208,10 @@ print_plan(const struct lc_engine *e, FILE *f)
 		const struct lc_port *port = &e->ports[p];
 
 		fprintf(f,
-				"port %u %s (%s): profile %s, %u rx queue%s x %u desc, %s, %u mbufs, %s timestamps\n",
-				port->port_id, port->name, port->driver, port->prof.name, port->nb_rxq,
-				port->nb_rxq > 1 ? "s" : "", port->prof.rx_desc,
+				"port %u %s (%s): profile %s, %u rx queue%s x %u desc, %s, %u "
+				"mbufs, %s timestamps\n",
+				port->port_id, port->name, port->driver, port->prof.name,
+				port->nb_rxq, port->nb_rxq > 1 ? "s" : "", port->prof.rx_desc,
 				e->nb_writers == 1 ? "1 writer"
 				: port->sw_spread  ? "software symmetric RSS"
 						   : "hardware symmetric RSS",
@@ -246,9 +246,9 @@ struct lc_engine *
 lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_error *err)
 {
 	static const struct rte_mbuf_dynfield ts_desc = {
-		.name = "linecap_ts_ns",
-		.size = sizeof(uint64_t),
-		.align = __alignof__(uint64_t),
+			.name = "linecap_ts_ns",
+			.size = sizeof(uint64_t),
+			.align = __alignof__(uint64_t),
 	};
 	struct lc_engine *e = calloc(1, sizeof(*e));
 	unsigned int p;
@@ -270,13 +270,15 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 	e->nb_writers = conf->nb_queues;
 	if (e->nb_writers > 1 && strcmp(conf->output, "-") == 0) {
 		lc_error_set(err, LC_ERR_USAGE,
-				"-w - writes one stream, but --queues %u needs one file per writer: use -w NAME-%%q.pcap",
+				"-w - writes one stream, but --queues %u needs one file per "
+				"writer: use -w NAME-%%q.pcap",
 				conf->nb_queues);
 		goto fail;
 	}
 	if (e->nb_writers > 1 && strstr(conf->output, "%q") == NULL) {
 		lc_error_set(err, LC_ERR_USAGE,
-				"--queues %u makes %u writers: put %%q in the -w name for one file per writer, e.g. cap-%%q.pcap",
+				"--queues %u makes %u writers: put %%q in the -w name for one file "
+				"per writer, e.g. cap-%%q.pcap",
 				conf->nb_queues, conf->nb_queues);
 		goto fail;
 	}
@@ -290,8 +292,8 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 		e->nb_ports++;
 		for (k = 0; k < p; k++)
 			if (e->ports[k].port_id == port->port_id) {
-				lc_error_set(err, LC_ERR_USAGE, "device '%s' is given twice with -i",
-						port->name);
+				lc_error_set(err, LC_ERR_USAGE,
+						"device '%s' is given twice with -i", port->name);
 				goto fail;
 			}
 		if (lc_pmd_profile_load(conf->pmd_config, port->driver, lc_pmd_profile_dir(),
@@ -304,7 +306,8 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 	if (build_tasks(e, err) < 0 || place_tasks(e, err) < 0)
 		goto fail;
 	if (lc_telemetry_register(e) < 0) {
-		lc_error_set(err, LC_ERR_RUNTIME, "cannot register telemetry command /linecap/stats");
+		lc_error_set(err, LC_ERR_RUNTIME,
+				"cannot register telemetry command /linecap/stats");
 		goto fail;
 	}
 	lc_eal_release_log(false);
@@ -323,8 +326,8 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 
 	e->start_tsc = rte_rdtsc();
 	for (i = 0; i < e->nb_workers; i++) {
-		int ret = rte_eal_remote_launch(lc_worker_main, &e->workers[i],
-				e->workers[i].lcore_id);
+		int ret = rte_eal_remote_launch(
+				lc_worker_main, &e->workers[i], e->workers[i].lcore_id);
 
 		if (ret != 0) {
 			lc_engine_request_stop(e);

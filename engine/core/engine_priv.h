@@ -23,11 +23,11 @@ struct lc_port {
 	char driver[64];
 	int socket;
 	struct lc_pmd_profile prof;
-	uint16_t nb_rxq;         /* hardware rx queues configured */
-	bool sw_spread;          /* one queue, software RSS over the writers */
+	uint16_t nb_rxq; /* hardware rx queues configured */
+	bool sw_spread;	 /* one queue, software RSS over the writers */
 	struct rte_mempool *pool;
 	uint32_t pool_size;
-	bool hw_ts;              /* NIC timestamps in use */
+	bool hw_ts; /* NIC timestamps in use */
 	struct lc_clock hw_clock;
 	uint64_t hw_ts_flag;
 	int hw_ts_offset;
@@ -64,7 +64,7 @@ struct lc_engine {
 	bool run_to_completion;
 
 	uint64_t start_tsc;
-	uint64_t end_tsc;        /* set at join */
+	uint64_t end_tsc; /* set at join */
 	bool launched;
 	bool joined;
 };

@@ -28,9 +28,9 @@ lc_sym_hash_init(struct lc_sym_hash *h)
 				/* input bit number (from the MSB of this byte) */
 				unsigned int i = parity * 8 + bit;
 				uint64_t k = (uint64_t)key[0] << 56 | (uint64_t)key[1] << 48 |
-						(uint64_t)key[2] << 40 | (uint64_t)key[3] << 32 |
-						(uint64_t)key[4] << 24 | (uint64_t)key[5] << 16 |
-						(uint64_t)key[6] << 8 | key[7];
+					     (uint64_t)key[2] << 40 | (uint64_t)key[3] << 32 |
+					     (uint64_t)key[4] << 24 | (uint64_t)key[5] << 16 |
+					     (uint64_t)key[6] << 8 | key[7];
 
 				if (byte & (0x80u >> bit))
 					v ^= (uint32_t)(k >> (32 - i));

@@ -56,7 +56,8 @@ parse_list(const char *s, struct lc_cpu_pick *pick, struct lc_error *err)
 			for (i = 0; i < pick->nb_cpus; i++)
 				if (pick->cpus[i] == c)
 					return lc_error_set(err, LC_ERR_LCORES,
-							"--lcores '%s': lcore %lu is listed twice", s, c);
+							"--lcores '%s': lcore %lu is listed twice",
+							s, c);
 			pick->cpus[pick->nb_cpus++] = (unsigned int)c;
 		}
 		if (*p == ',')
@@ -130,16 +131,16 @@ order_cpus(hwloc_topology_t topo, hwloc_const_cpuset_t prefer, const cpu_set_t *
 	for (pass = 0; pass < 2; pass++) {
 		for (rank = 0; rank < 8; rank++) {
 			for (ci = 0; ci < nb_cores; ci++) {
-				hwloc_obj_t core = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE,
-						(unsigned int)ci);
-				hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topo,
-						core->cpuset, HWLOC_OBJ_PU, rank);
+				hwloc_obj_t core = hwloc_get_obj_by_type(
+						topo, HWLOC_OBJ_CORE, (unsigned int)ci);
+				hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(
+						topo, core->cpuset, HWLOC_OBJ_PU, rank);
 				bool in_pref;
 
 				if (pu == NULL || !CPU_ISSET(pu->os_index, allowed))
 					continue;
 				in_pref = prefer == NULL ||
-					hwloc_bitmap_isset(prefer, pu->os_index);
+					  hwloc_bitmap_isset(prefer, pu->os_index);
 				if ((pass == 0) != in_pref)
 					continue;
 				if (n < max)
@@ -174,11 +175,13 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 		for (i = 0; i < pick->nb_cpus; i++)
 			if (pick->cpus[i] >= CPU_SETSIZE || !CPU_ISSET(pick->cpus[i], &allowed))
 				return lc_error_set(err, LC_ERR_LCORES,
-						"lcore %u does not exist or is not available to this process (available CPUs: %s)",
+						"lcore %u does not exist or is not available to "
+						"this process (available CPUs: %s)",
 						pick->cpus[i], avail);
 		if (pick->nb_cpus < 2)
 			return lc_error_set(err, LC_ERR_LCORES,
-					"too few lcores: --lcores '%s' leaves no worker; give a main lcore and at least one worker, e.g. --lcores %s",
+					"too few lcores: --lcores '%s' leaves no worker; give a "
+					"main lcore and at least one worker, e.g. --lcores %s",
 					conf->lcores, CPU_COUNT(&allowed) >= 2 ? "0,1" : "0-1");
 		return 0;
 	} else {
@@ -189,10 +192,12 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 
 		if (CPU_COUNT(&allowed) < 2)
 			return lc_error_set(err, LC_ERR_LCORES,
-					"too few lcores: linecap needs two CPUs (a main lcore and a worker) but this process may use only CPU %s",
+					"too few lcores: linecap needs two CPUs (a main lcore and "
+					"a worker) but this process may use only CPU %s",
 					avail);
 		if (hwloc_topology_init(&topo) < 0)
-			return lc_error_set(err, LC_ERR_LCORES, "hwloc: cannot initialise topology");
+			return lc_error_set(
+					err, LC_ERR_LCORES, "hwloc: cannot initialise topology");
 		hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_IMPORTANT);
 		if (hwloc_topology_load(topo) < 0) {
 			hwloc_topology_destroy(topo);
@@ -211,7 +216,8 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 		hwloc_topology_destroy(topo);
 		if (n < 2)
 			return lc_error_set(err, LC_ERR_LCORES,
-					"too few lcores: hwloc found fewer than two usable CPUs (%s)",
+					"too few lcores: hwloc found fewer than two usable CPUs "
+					"(%s)",
 					avail);
 		pick->cpus[pick->nb_cpus++] = order[main_idx];
 		for (i = 0; i < n && pick->nb_cpus < nb_wanted_workers + 1; i++)

@@ -13,9 +13,9 @@
 struct lc_cpu_pick {
 	unsigned int cpus[LC_MAX_CPUS];
 	unsigned int nb_cpus;
-	int numa_node;       /* NUMA node the workers were placed on, -1 = any */
-	bool automatic;      /* chosen by `auto` (the plan line is printed) */
-	char why[256];       /* how auto chose, for the plan line */
+	int numa_node;	/* NUMA node the workers were placed on, -1 = any */
+	bool automatic; /* chosen by `auto` (the plan line is printed) */
+	char why[256];	/* how auto chose, for the plan line */
 };
 
 /*

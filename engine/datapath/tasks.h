@@ -26,11 +26,11 @@ struct rte_mbuf;
 
 /* State every lcore reads; written by the main lcore or signal handler. */
 struct lc_shared {
-	volatile int stop;          /* 1 = stop receiving, drain and finish */
-	volatile int fatal;         /* a writer hit an error that ends capture */
-	uint64_t count_limit;       /* -c, 0 = none */
-	uint64_t count_taken;       /* packets reserved by rx tasks (atomic) */
-	int ts_offset;              /* mbuf dynfield holding the ns timestamp */
+	volatile int stop;    /* 1 = stop receiving, drain and finish */
+	volatile int fatal;   /* a writer hit an error that ends capture */
+	uint64_t count_limit; /* -c, 0 = none */
+	uint64_t count_taken; /* packets reserved by rx tasks (atomic) */
+	int ts_offset;	      /* mbuf dynfield holding the ns timestamp */
 } __rte_cache_aligned;
 
 /* One (port, queue) polled with rte_eth_rx_burst. */
@@ -38,18 +38,17 @@ struct lc_rx_task {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t burst;
-	uint16_t nb_rings;                     /* writers fed: 1 = no hashing */
+	uint16_t nb_rings;			/* writers fed: 1 = no hashing */
 	struct rte_ring *rings[LC_MAX_WRITERS]; /* indexed by writer */
-	struct lc_rx_counters *cnt;             /* owner: this task */
+	struct lc_rx_counters *cnt;		/* owner: this task */
 	struct lc_shared *shared;
-	const struct lc_sym_hash *hash;         /* software RSS, if nb_rings > 1 */
-	struct lc_clock tsc_clock;              /* software timestamps */
-	struct lc_clock hw_clock;               /* NIC clock, if hw_ts */
-	uint64_t hw_ts_flag;                    /* ol_flags bit of a valid hw stamp */
-	int hw_ts_offset;                       /* dynfield of the hw stamp, or -1 */
-	uint64_t last_ns;                       /* owner: keeps stamps monotonic */
-	volatile int done;                      /* owner: no more enqueues (release) */
-	unsigned int idle_polls;                /* owner: consecutive empty polls */
+	const struct lc_sym_hash *hash; /* software RSS, if nb_rings > 1 */
+	struct lc_clock tsc_clock;	/* software timestamps */
+	struct lc_clock hw_clock;	/* NIC clock, if hw_ts */
+	uint64_t hw_ts_flag;		/* ol_flags bit of a valid hw stamp */
+	int hw_ts_offset;		/* dynfield of the hw stamp, or -1 */
+	uint64_t last_ns;		/* owner: keeps stamps monotonic */
+	volatile int done;		/* owner: no more enqueues (release) */
 } __rte_cache_aligned;
 
 #define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)
@@ -59,15 +58,15 @@ enum lc_block_state {
 	LC_BLOCK_FREE = 0,
 	LC_BLOCK_FILLING,  /* records are being packed into it */
 	LC_BLOCK_INFLIGHT, /* submitted to the medium */
-	LC_BLOCK_DONE,     /* on the medium, not yet retired */
+	LC_BLOCK_DONE,	   /* on the medium, not yet retired */
 	LC_BLOCK_FAILED,   /* the medium refused it; retried in place */
 };
 
 /* One write block: block_size bytes plus room for one whole record. */
 struct lc_wblock {
 	uint8_t *buf;
-	uint64_t offset;        /* file offset of buf[0] */
-	uint32_t tail_partial;  /* head bytes of a record that ends in the next block */
+	uint64_t offset;       /* file offset of buf[0] */
+	uint32_t tail_partial; /* head bytes of a record that ends in the next block */
 	enum lc_block_state state;
 	int res;
 	/* Records that end in this block, per ring: written when it retires. */
@@ -92,19 +91,19 @@ struct lc_writer_task {
 	bool nanosecond;
 
 	struct lc_medium medium;
-	bool o_direct;           /* opened with O_DIRECT */
+	bool o_direct; /* opened with O_DIRECT */
 	struct lc_wblock blocks[LC_WRITER_BLOCKS];
-	unsigned int cur;        /* block being filled */
-	unsigned int head;       /* oldest block not yet retired */
-	size_t used;             /* bytes in blocks[cur] */
+	unsigned int cur;  /* block being filled */
+	unsigned int head; /* oldest block not yet retired */
+	size_t used;	   /* bytes in blocks[cur] */
 	size_t block_size;
-	uint64_t boundary;       /* file offset after the last retired whole record */
+	uint64_t boundary; /* file offset after the last retired whole record */
 	/* A record that straddled a sealed block while no block was free. */
 	uint8_t *carry;
 	uint32_t carry_len;
 	int carry_ring;
-	bool blocked;            /* no free block: packets are dropped and counted */
-	uint64_t retry_tsc;      /* when to resubmit a failed block */
+	bool blocked;	    /* no free block: packets are dropped and counted */
+	uint64_t retry_tsc; /* when to resubmit a failed block */
 	uint64_t write_calls;
 	int last_errno;
 
@@ -112,8 +111,8 @@ struct lc_writer_task {
 	uint64_t sec_base_ns;
 	uint32_t sec;
 
-	uint16_t next_ring;      /* owner: round-robin start */
-	volatile int done;       /* owner: drained (release) */
+	uint16_t next_ring;			  /* owner: round-robin start */
+	volatile int done;			  /* owner: drained (release) */
 	struct rte_mbuf *burst_buf[LC_MAX_BURST]; /* owner: the dequeued burst */
 } __rte_cache_aligned;
 

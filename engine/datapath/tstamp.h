@@ -17,9 +17,9 @@
 struct lc_clock {
 	uint64_t base_ticks; /* counter value at the anchor */
 	uint64_t base_ns;    /* CLOCK_REALTIME at the anchor, ns since epoch */
-	uint64_t mult;       /* ns per tick, fixed point with `shift` fraction bits */
+	uint64_t mult;	     /* ns per tick, fixed point with `shift` fraction bits */
 	unsigned int shift;  /* as many fraction bits as keep mult below 2^63 */
-	uint64_t hz;         /* ticks per second */
+	uint64_t hz;	     /* ticks per second */
 };
 
 /* Set up the scale for a counter of `hz` ticks per second. */

@@ -21,7 +21,7 @@ rx_should_finish(const struct lc_rx_task *t)
 	if (sh->stop || sh->fatal)
 		return true;
 	return sh->count_limit != 0 &&
-		__atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED) >= sh->count_limit;
+	       __atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED) >= sh->count_limit;
 }
 
 int

@@ -216,8 +216,8 @@ poll_blocked(struct lc_writer_task *w)
 		return 0;
 	}
 	for (r = 0; r < w->nb_rings; r++) {
-		unsigned int n = rte_ring_sc_dequeue_burst(w->rings[r], (void **)pkts, w->burst,
-				NULL);
+		unsigned int n = rte_ring_sc_dequeue_burst(
+				w->rings[r], (void **)pkts, w->burst, NULL);
 
 		if (n > 0) {
 			lc_counter_add(&w->cnt[r]->write_errors, n);
@@ -265,8 +265,8 @@ lc_writer_poll(struct lc_writer_task *w)
 		return poll_blocked(w);
 	for (i = 0; i < w->nb_rings; i++) {
 		uint16_t r = (uint16_t)((w->next_ring + i) % w->nb_rings);
-		unsigned int n = rte_ring_sc_dequeue_burst(w->rings[r], (void **)pkts, w->burst,
-				NULL);
+		unsigned int n = rte_ring_sc_dequeue_burst(
+				w->rings[r], (void **)pkts, w->burst, NULL);
 
 		if (n == 0)
 			continue;

@@ -46,8 +46,7 @@ fd_open(struct lc_medium *m, const char *path, bool want_direct, struct lc_error
 
 		if (fd != STDOUT_FILENO)
 			close(fd);
-		return lc_error_set(err, LC_ERR_OUTPUT, "cannot stat '%s': %s", path,
-				strerror(e));
+		return lc_error_set(err, LC_ERR_OUTPUT, "cannot stat '%s': %s", path, strerror(e));
 	}
 	m->fd = fd;
 	m->ops = &lc_medium_fd_ops;
@@ -153,9 +152,9 @@ fd_close(struct lc_medium *m, const void *tail, size_t tail_len, uint64_t offset
 }
 
 const struct lc_medium_ops lc_medium_fd_ops = {
-	.name = "fd",
-	.open = fd_open,
-	.submit = fd_submit,
-	.reap = fd_reap,
-	.close = fd_close,
+		.name = "fd",
+		.open = fd_open,
+		.submit = fd_submit,
+		.reap = fd_reap,
+		.close = fd_close,
 };

@@ -18,11 +18,11 @@ static size_t
 pcap_file_header(uint8_t *buf, const struct lc_format_info *info)
 {
 	struct pcap_file_header_v24 h = {
-		.magic = info->nanosecond ? LC_PCAP_MAGIC_NANO : LC_PCAP_MAGIC_MICRO,
-		.version_major = 2,
-		.version_minor = 4,
-		.snaplen = info->snaplen,
-		.linktype = info->linktype,
+			.magic = info->nanosecond ? LC_PCAP_MAGIC_NANO : LC_PCAP_MAGIC_MICRO,
+			.version_major = 2,
+			.version_minor = 4,
+			.snaplen = info->snaplen,
+			.linktype = info->linktype,
 	};
 
 	memcpy(buf, &h, sizeof(h));
@@ -30,7 +30,7 @@ pcap_file_header(uint8_t *buf, const struct lc_format_info *info)
 }
 
 const struct lc_format_ops lc_format_pcap = {
-	.name = "pcap",
-	.file_header = pcap_file_header,
-	.record_overhead = 16,
+		.name = "pcap",
+		.file_header = pcap_file_header,
+		.record_overhead = 16,
 };

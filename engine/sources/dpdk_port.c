@@ -34,7 +34,8 @@ find_port(const char *name, uint16_t *port_id)
 {
 	uint16_t pid;
 
-	RTE_ETH_FOREACH_DEV(pid) {
+	RTE_ETH_FOREACH_DEV(pid)
+	{
 		struct rte_eth_dev_info info;
 
 		if (rte_eth_dev_info_get(pid, &info) != 0 || info.device == NULL)
@@ -63,19 +64,24 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 			char full[RTE_DEV_NAME_MAX_LEN];
 
 			if (snprintf(full, sizeof(full), "0000:%s", name) >= (int)sizeof(full))
-				return lc_error_set(err, LC_ERR_DEVICE, "device '%s': name too long",
-						devargs);
+				return lc_error_set(err, LC_ERR_DEVICE,
+						"device '%s': name too long", devargs);
 			memcpy(name, full, sizeof(name));
 		}
 		if (find_port(name, &port->port_id) < 0)
 			return lc_error_set(err, LC_ERR_DEVICE,
-					"device '%s' not found or not bound to a DPDK driver: bind it with 'dpdk-devbind.py -b vfio-pci %s' (see 'linecap list')",
+					"device '%s' not found or not bound to a DPDK driver: bind "
+					"it with 'dpdk-devbind.py -b vfio-pci %s' (see 'linecap "
+					"list')",
 					devargs, name);
 	} else {
 		ret = rte_dev_probe(devargs);
 		if (ret < 0 && ret != -EEXIST)
 			return lc_error_set(err, LC_ERR_DEVICE,
-					"device '%s' not found or could not be created (%s): a virtual device is a DPDK driver name plus a number with its arguments, e.g. net_null0,size=64; -v shows the driver's message",
+					"device '%s' not found or could not be created (%s): a "
+					"virtual device is a DPDK driver name plus a number with "
+					"its arguments, e.g. net_null0,size=64; -v shows the "
+					"driver's message",
 					devargs, rte_strerror(-ret));
 		if (find_port(name, &port->port_id) < 0)
 			return lc_error_set(err, LC_ERR_DEVICE,
@@ -111,8 +117,8 @@ calibrate_hw_clock(struct lc_port *port, const struct lc_clock *tsc_clock)
 		return ret;
 	if (c1 <= c0)
 		return -ERANGE;
-	lc_clock_set_rate(&port->hw_clock,
-			(uint64_t)((double)(c1 - c0) * (double)rte_get_tsc_hz() / (double)(t1 - t0)));
+	lc_clock_set_rate(&port->hw_clock, (uint64_t)((double)(c1 - c0) * (double)rte_get_tsc_hz() /
+							   (double)(t1 - t0)));
 	port->hw_clock.base_ticks = c1;
 	port->hw_clock.base_ns = lc_clock_ns(tsc_clock, t1);
 	return 0;
@@ -128,8 +134,8 @@ pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int n
 	/* Every place an mbuf can sit at once: rx descriptors, ring slots,
 	 * bursts held by rx and writer tasks, and per-lcore mempool caches. */
 	n = (uint64_t)port->nb_rxq * p->rx_desc + (uint64_t)nb_rings * p->ring_size +
-		(uint64_t)(port->nb_rxq + nb_writers) * p->burst * 2 +
-		(uint64_t)nb_lcores * p->mbuf_cache * 3 / 2 + 1024;
+	    (uint64_t)(port->nb_rxq + nb_writers) * p->burst * 2 +
+	    (uint64_t)nb_lcores * p->mbuf_cache * 3 / 2 + 1024;
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
@@ -147,7 +153,8 @@ configure_rss(struct lc_port *port, const struct rte_eth_dev_info *info, uint16_
 		return 0;
 	if (p->rss_mode == LC_RSS_HARDWARE && !hw_ok)
 		return lc_error_set(err, LC_ERR_DEVICE,
-				"port %s (%s): profile '%s' asks for hardware RSS, but the device offers %u rx queues and RSS fields 0x%" PRIx64,
+				"port %s (%s): profile '%s' asks for hardware RSS, but the device "
+				"offers %u rx queues and RSS fields 0x%" PRIx64,
 				port->name, port->driver, p->name, info->max_rx_queues,
 				info->flow_type_rss_offloads);
 	if (p->rss_mode == LC_RSS_SOFTWARE || !hw_ok) {
@@ -190,7 +197,8 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 	need = pool_size_needed(port, nb_writers, nb_lcores);
 	if (port->prof.mbuf_pool_size != 0 && port->prof.mbuf_pool_size < need)
 		return lc_error_set(err, LC_ERR_CONFIG,
-				"%s: [rx] mbuf_pool_size = %u is too small: descriptors, rings and bursts in flight need %u mbufs",
+				"%s: [rx] mbuf_pool_size = %u is too small: descriptors, rings and "
+				"bursts in flight need %u mbufs",
 				port->prof.path, port->prof.mbuf_pool_size, need);
 	port->pool_size = port->prof.mbuf_pool_size ? port->prof.mbuf_pool_size : need;
 	snprintf(pool_name, sizeof(pool_name), "lc_pool_%u", port->port_id);
@@ -198,9 +206,12 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 			port->prof.mbuf_data_room, port->socket);
 	if (port->pool == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME,
-				"port %s: cannot allocate %u mbufs of %u bytes (%.0f MiB) on NUMA node %d: %s; reserve more hugepages (scripts/hugepages) or use a smaller ring_size in the pmd-config profile",
+				"port %s: cannot allocate %u mbufs of %u bytes (%.0f MiB) on NUMA "
+				"node %d: %s; reserve more hugepages (scripts/hugepages) or use a "
+				"smaller ring_size in the pmd-config profile",
 				port->name, port->pool_size, port->prof.mbuf_data_room,
-				(double)port->pool_size * (port->prof.mbuf_data_room + 192) / 1048576.0,
+				(double)port->pool_size * (port->prof.mbuf_data_room + 192) /
+						1048576.0,
 				port->socket, rte_strerror(rte_errno));
 
 	ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, 0, &conf);
@@ -223,26 +234,29 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 		ret = rte_eth_rx_queue_setup(port->port_id, q, nb_rxd, (unsigned int)port->socket,
 				&rxconf, port->pool);
 		if (ret != 0)
-			return lc_error_set(err, LC_ERR_DEVICE, "port %s: rx queue %u setup failed: %s",
-					port->name, q, strerror(-ret));
+			return lc_error_set(err, LC_ERR_DEVICE,
+					"port %s: rx queue %u setup failed: %s", port->name, q,
+					strerror(-ret));
 	}
 	for (q = 0; q < nb_txq; q++) {
-		ret = rte_eth_tx_queue_setup(port->port_id, q, nb_txd, (unsigned int)port->socket,
-				NULL);
+		ret = rte_eth_tx_queue_setup(
+				port->port_id, q, nb_txd, (unsigned int)port->socket, NULL);
 		if (ret != 0)
-			return lc_error_set(err, LC_ERR_DEVICE, "port %s: tx queue setup failed: %s",
-					port->name, strerror(-ret));
+			return lc_error_set(err, LC_ERR_DEVICE,
+					"port %s: tx queue setup failed: %s", port->name,
+					strerror(-ret));
 	}
 	ret = rte_eth_dev_start(port->port_id);
 	if (ret != 0)
-		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): start failed: %s", port->name,
-				port->driver, strerror(-ret));
+		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): start failed: %s",
+				port->name, port->driver, strerror(-ret));
 	port->started = true;
 	/* Capture everything on the wire; PMDs without the notion say ENOTSUP. */
 	rte_eth_promiscuous_enable(port->port_id);
 
 	if (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TIMESTAMP) {
-		if (rte_mbuf_dyn_rx_timestamp_register(&port->hw_ts_offset, &port->hw_ts_flag) == 0 &&
+		if (rte_mbuf_dyn_rx_timestamp_register(&port->hw_ts_offset, &port->hw_ts_flag) ==
+						0 &&
 				calibrate_hw_clock(port, tsc_clock) == 0) {
 			port->hw_ts = true;
 		} else {

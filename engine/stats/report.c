@@ -94,7 +94,9 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 			wr += lc_counter_read(&w->cnt[r]->written);
 			err += lc_counter_read(&w->cnt[r]->write_errors);
 		}
-		fprintf(f, "  writer %u -> %s: %" PRIu64 " written, %" PRIu64 " write errors%s%s%s\n",
+		fprintf(f,
+				"  writer %u -> %s: %" PRIu64 " written, %" PRIu64
+				" write errors%s%s%s\n",
 				i, e->writer_path[i], wr, err, w->o_direct ? ", O_DIRECT" : "",
 				w->last_errno ? ", last error: " : "",
 				w->last_errno ? strerror(w->last_errno) : "");
@@ -187,8 +189,9 @@ json_ports(FILE *f, const struct lc_engine *e)
 					werr += lc_counter_read(&e->ring_cnt[r].write_errors);
 				}
 			fprintf(f,
-					"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": %" PRIu64
-					", \"written\": %" PRIu64 ", \"dropped_ring_full\": %" PRIu64
+					"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": "
+					"%" PRIu64 ", \"written\": %" PRIu64
+					", \"dropped_ring_full\": %" PRIu64
 					", \"dropped_write_error\": %" PRIu64 "}",
 					qsep, t->queue_id, lcore_of_rx(e, t),
 					lc_counter_read(&t->cnt->received), wr,
@@ -234,13 +237,14 @@ lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
 	FILE *f = fopen(path, "w");
 
 	if (f == NULL)
-		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': %s", path,
-				strerror(errno));
+		return lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
 	lc_engine_totals(e, &t);
 	fprintf(f, "{\n  \"version\": 1,\n  \"duration_s\": %.6f,\n", lc_engine_elapsed(e));
 	fprintf(f,
 			"  \"totals\": {\"received\": %" PRIu64 ", \"written\": %" PRIu64
-			", \"dropped_ring_full\": %" PRIu64 ", \"dropped_write_error\": %" PRIu64 ", ",
+			", \"dropped_ring_full\": %" PRIu64 ", \"dropped_write_error\": %" PRIu64
+			", ",
 			t.received, t.written, t.ring_full, t.write_errors);
 	json_opt(f, "imissed", t.imissed, t.imissed_known, ", ");
 	json_opt(f, "ierrors", t.ierrors, t.ierrors_known, ", ");
@@ -252,7 +256,7 @@ lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
 	json_writers(f, e);
 	fprintf(f, "}\n");
 	if (fclose(f) != 0)
-		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': %s", path,
-				strerror(errno));
+		return lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
 	return 0;
 }

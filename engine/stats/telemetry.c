@@ -72,7 +72,8 @@ lc_telemetry_register(struct lc_engine *e)
 		return 0;
 	registered = true;
 	return rte_telemetry_register_cmd("/linecap/stats", stats_cb,
-			"linecap capture counters: received, written, drops by stage. No parameters");
+			"linecap capture counters: received, written, drops by stage. No "
+			"parameters");
 }
 
 void

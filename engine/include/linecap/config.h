@@ -29,18 +29,18 @@ struct lc_port_conf {
 struct lc_capture_conf {
 	struct lc_port_conf ports[LC_MAX_PORTS];
 	unsigned int nb_ports;
-	char output[PATH_MAX];   /* -w: file name pattern (%q = writer), "-" = stdout */
+	char output[PATH_MAX]; /* -w: file name pattern (%q = writer), "-" = stdout */
 	enum lc_tstamp_precision tstamp_precision;
-	uint32_t snaplen;        /* -s */
-	uint64_t count;          /* -c, 0 = unlimited */
-	double duration;         /* --duration seconds, 0 = unlimited */
-	uint16_t nb_queues;      /* --queues: rx queues (and writers) per port */
-	char lcores[256];        /* --lcores: "auto" or an EAL-style list, first = main */
+	uint32_t snaplen;	   /* -s */
+	uint64_t count;		   /* -c, 0 = unlimited */
+	double duration;	   /* --duration seconds, 0 = unlimited */
+	uint16_t nb_queues;	   /* --queues: rx queues (and writers) per port */
+	char lcores[256];	   /* --lcores: "auto" or an EAL-style list, first = main */
 	char pmd_config[PATH_MAX]; /* --pmd-config: name or file, "" = by driver */
-	char eal_args[4096];     /* --eal: passed to rte_eal_init verbatim */
+	char eal_args[4096];	   /* --eal: passed to rte_eal_init verbatim */
 	char stats_json[PATH_MAX]; /* --stats-json, "" = none */
-	bool quiet;              /* -q: no live status line */
-	bool direct_io;          /* use O_DIRECT where the file system allows it */
+	bool quiet;		   /* -q: no live status line */
+	bool direct_io;		   /* use O_DIRECT where the file system allows it */
 };
 
 /* Defaults for every field. */

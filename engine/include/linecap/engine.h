@@ -38,8 +38,8 @@ void lc_eal_teardown(void);
  * Prints the plan line to `plan_out` (NULL = not at all).
  * Returns the engine, or NULL with err set.
  */
-struct lc_engine *lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out,
-		struct lc_error *err);
+struct lc_engine *lc_engine_create(
+		const struct lc_capture_conf *conf, FILE *plan_out, struct lc_error *err);
 
 /* Launch the worker lcores. 0 or -1 with err set. */
 int lc_engine_start(struct lc_engine *e, struct lc_error *err);

@@ -16,7 +16,7 @@ enum lc_error_kind {
 	LC_ERR_DEVICE = 4,    /* device not found, not bound, or not usable */
 	LC_ERR_OUTPUT = 5,    /* output file or directory not writable */
 	LC_ERR_LCORES = 6,    /* too few lcores for the plan, or bad lcore list */
-	LC_ERR_EAL = 7,       /* rte_eal_init failed for another reason */
+	LC_ERR_EAL = 7,	      /* rte_eal_init failed for another reason */
 	LC_ERR_CONFIG = 8,    /* pmd-config profile missing or malformed */
 };
 
@@ -31,6 +31,6 @@ struct lc_error {
  * Always returns -1, so callers can write `return lc_error_set(...)`.
  */
 int lc_error_set(struct lc_error *err, enum lc_error_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+		__attribute__((format(printf, 3, 4)));
 
 #endif

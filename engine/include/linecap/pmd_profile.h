@@ -15,9 +15,9 @@
 
 /* How packets are spread over several writers. */
 enum lc_rss_mode {
-	LC_RSS_AUTO = 0,  /* hardware RSS if the device offers it, else software */
-	LC_RSS_HARDWARE,  /* hardware RSS; fail if the device has none */
-	LC_RSS_SOFTWARE,  /* one rx queue, symmetric Toeplitz hash in software */
+	LC_RSS_AUTO = 0, /* hardware RSS if the device offers it, else software */
+	LC_RSS_HARDWARE, /* hardware RSS; fail if the device has none */
+	LC_RSS_SOFTWARE, /* one rx queue, symmetric Toeplitz hash in software */
 };
 
 /*
@@ -25,13 +25,13 @@ enum lc_rss_mode {
  * Plain data: filled before any lcore starts and never changed afterwards.
  */
 struct lc_pmd_profile {
-	char name[64];        /* profile name, e.g. "net_null" */
-	char path[4096];      /* file it was read from */
-	uint16_t rx_desc;     /* rx descriptors per queue */
-	uint16_t burst;       /* rte_eth_rx_burst size, <= LC_MAX_BURST */
-	uint32_t ring_size;   /* per-ring entries, power of two */
+	char name[64];		 /* profile name, e.g. "net_null" */
+	char path[4096];	 /* file it was read from */
+	uint16_t rx_desc;	 /* rx descriptors per queue */
+	uint16_t burst;		 /* rte_eth_rx_burst size, <= LC_MAX_BURST */
+	uint32_t ring_size;	 /* per-ring entries, power of two */
 	uint32_t mbuf_pool_size; /* 0 = computed from descriptors, rings, bursts */
-	uint16_t mbuf_cache;  /* per-lcore mempool cache */
+	uint16_t mbuf_cache;	 /* per-lcore mempool cache */
 	uint16_t mbuf_data_room; /* bytes of data per mbuf incl. headroom */
 	enum lc_rss_mode rss_mode;
 	uint64_t rss_hf;      /* RTE_ETH_RSS_* fields to hash on */

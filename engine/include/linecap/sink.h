@@ -42,8 +42,7 @@ struct lc_medium {
 struct lc_medium_ops {
 	const char *name;
 	/* Open `path` ("-" = stdout). Control plane. 0 or -1 with err set. */
-	int (*open)(struct lc_medium *m, const char *path, bool want_direct,
-			struct lc_error *err);
+	int (*open)(struct lc_medium *m, const char *path, bool want_direct, struct lc_error *err);
 	/*
 	 * Start writing `len` bytes of `buf` at `offset` (ignored on pipes). The
 	 * result comes back from reap() with `tag`. While `m->direct`, `buf`,

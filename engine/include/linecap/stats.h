@@ -15,16 +15,16 @@
 
 /* Owned by the rx lcore of one (port, queue). */
 struct lc_rx_counters {
-	uint64_t received;   /* packets returned by rte_eth_rx_burst */
-	uint64_t rx_bytes;   /* their wire bytes (pkt_len) */
-	uint64_t ring_full;  /* packets freed because the writer's ring was full */
+	uint64_t received;  /* packets returned by rte_eth_rx_burst */
+	uint64_t rx_bytes;  /* their wire bytes (pkt_len) */
+	uint64_t ring_full; /* packets freed because the writer's ring was full */
 } __rte_cache_aligned;
 
 /* Owned by the writer lcore that drains one ring. */
 struct lc_ring_counters {
-	uint64_t written;      /* packets whose record reached the sink */
+	uint64_t written;	/* packets whose record reached the sink */
 	uint64_t written_bytes; /* record bytes (header + caplen) handed to the sink */
-	uint64_t write_errors; /* packets lost because the sink failed to write */
+	uint64_t write_errors;	/* packets lost because the sink failed to write */
 } __rte_cache_aligned;
 
 /* Port counters, read from the PMD by the main lcore only. */
