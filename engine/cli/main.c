@@ -59,7 +59,7 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 		struct timespec nap = {0, 50L * 1000 * 1000};
 		double now = lc_engine_elapsed(e);
 
-		if (stop_requested || lc_engine_output_closed(e) ||
+		if (stop_requested || lc_engine_failed(e) ||
 				(c->duration > 0 && now >= c->duration))
 			lc_engine_request_stop(e);
 		if (!c->quiet && now >= next_live) {

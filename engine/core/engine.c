@@ -360,6 +360,12 @@ lc_engine_running(const struct lc_engine *e)
 bool
 lc_engine_output_closed(const struct lc_engine *e)
 {
+	return e->shared.fatal != 0 && e->shared.fatal_errno == EPIPE;
+}
+
+bool
+lc_engine_failed(const struct lc_engine *e)
+{
 	return e->shared.fatal != 0;
 }
 

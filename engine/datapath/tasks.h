@@ -28,6 +28,7 @@ struct rte_mbuf;
 struct lc_shared {
 	volatile int stop;    /* 1 = stop receiving, drain and finish */
 	volatile int fatal;   /* a writer hit an error that ends capture */
+	int fatal_errno;      /* its errno (EPIPE: the reader went away) */
 	uint64_t count_limit; /* -c, 0 = none */
 	uint64_t count_taken; /* packets reserved by rx tasks (atomic) */
 	int ts_offset;	      /* mbuf dynfield holding the ns timestamp */

@@ -86,6 +86,7 @@ retire(struct lc_writer_task *w, bool wait)
 			w->last_errno = -h->res;
 			if (!w->medium.seekable) {
 				/* A pipe cannot take back a partial write: end capture. */
+				w->shared->fatal_errno = w->last_errno;
 				w->shared->fatal = 1;
 				return;
 			}
@@ -242,6 +243,7 @@ flush_partial(struct lc_writer_task *w)
 		w->last_errno = res < 0 ? -res : EIO;
 		settle(w, b, false);
 		/* The stream may hold part of a record now: it cannot go on. */
+		w->shared->fatal_errno = w->last_errno;
 		w->shared->fatal = 1;
 		w->blocked = true;
 		return;

@@ -53,6 +53,9 @@ bool lc_engine_running(const struct lc_engine *e);
 /* True if capture ended because the output reader went away (EPIPE). */
 bool lc_engine_output_closed(const struct lc_engine *e);
 
+/* True if a writer hit an error that ends capture (EPIPE included). */
+bool lc_engine_failed(const struct lc_engine *e);
+
 /*
  * Wait for the workers, then flush and close every output on the main lcore.
  * Returns 0, or -1 with err set if an output could not be completed (the
