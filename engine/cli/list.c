@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* `linecap list`: DPDK ports and kernel interfaces, like tcpdump -D. */
+/*
+ * `linecap list`: DPDK ports and kernel interfaces, like tcpdump -D, then the
+ * DPDK net drivers this process has (built in or loaded as plugins).
+ */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+#include <rte_config.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
+#include <rte_log.h>
 
 #include "cli/list.h"
 
@@ -109,10 +116,119 @@ list_kernel(FILE *f, unsigned int idx, struct lc_error *err)
 	return 0;
 }
 
+#define MAX_DRIVERS 256
+#define DRIVER_NAME_LEN 32
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/*
+ * Names of the net PMDs registered in this process. Every net PMD registers
+ * its log type ("pmd.net.<name>" or "pmd.net.<name>.<part>") from a
+ * constructor, whether it is linked in (static build) or comes from a plugin
+ * the EAL loaded, so the log types are the one list that covers both and
+ * shows only what really loaded. DPDK has no public driver enumeration.
+ */
+static unsigned int
+registered_net_drivers(char (*names)[DRIVER_NAME_LEN], unsigned int max)
+{
+	static const char tag[] = ": pmd.net.";
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	unsigned int n = 0, i;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL)
+		return 0;
+	rte_log_dump(m);
+	fclose(m);
+	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char *p = strstr(line, tag);
+		size_t l;
+
+		if (p == NULL)
+			continue;
+		p += sizeof(tag) - 1;
+		l = strcspn(p, ".,: ");
+		if (l == 0 || l >= DRIVER_NAME_LEN)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strncmp(names[i], p, l) == 0 && names[i][l] == '\0')
+				break;
+		if (i < n || n >= max)
+			continue;
+		memcpy(names[n], p, l);
+		names[n++][l] = '\0';
+	}
+	free(buf);
+	qsort(names, n, sizeof(names[0]), cmp_name);
+	return n;
+}
+
+/* Files in the EAL's default plugin directory that hold a net PMD. */
+static int
+plugin_count(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		/* One count per library: the unversioned .so name the EAL loads. */
+		if (strncmp(de->d_name, "librte_net_", 11) == 0 && l > 3 &&
+				strcmp(de->d_name + l - 3, ".so") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* "drivers: ..." lines: which DPDK net drivers this binary can use. */
+static void
+list_drivers(FILE *f)
+{
+	static char names[MAX_DRIVERS][DRIVER_NAME_LEN];
+	unsigned int n = registered_net_drivers(names, MAX_DRIVERS), i, col;
+	const char *dir = "";
+	int nb_plugins = -1;
+
+#ifdef RTE_EAL_PMD_PATH
+	dir = RTE_EAL_PMD_PATH;
+#endif
+	if (dir[0] != '\0')
+		nb_plugins = plugin_count(dir);
+	fprintf(f, "drivers: %u DPDK net drivers registered", n);
+	if (nb_plugins >= 0)
+		fprintf(f, " (%d net plugins in %s)", nb_plugins, dir);
+	else
+		fprintf(f, " (built in; no plugin directory)");
+	fputc(':', f);
+	col = 80;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(names[i]);
+
+		if (col + 1 + l > 79) {
+			fputs("\n ", f);
+			col = 1;
+		}
+		fprintf(f, " %s", names[i]);
+		col += 1 + (unsigned int)l;
+	}
+	fputc('\n', f);
+}
+
 int
 lc_cli_list(FILE *f, const struct lc_capture_conf *conf, struct lc_error *err)
 {
 	unsigned int i, idx;
+	int rc;
 
 	for (i = 0; i < conf->nb_ports; i++) {
 		int ret = rte_dev_probe(conf->ports[i].devargs);
@@ -123,5 +239,8 @@ lc_cli_list(FILE *f, const struct lc_capture_conf *conf, struct lc_error *err)
 					conf->ports[i].devargs, strerror(-ret));
 	}
 	idx = list_dpdk(f, 0);
-	return list_kernel(f, idx, err);
+	rc = list_kernel(f, idx, err);
+	if (rc == 0)
+		list_drivers(f);
+	return rc;
 }

@@ -2,6 +2,7 @@
 /* EAL bring-up: hugepage checks, argument building, DPDK log capture. */
 #include <dirent.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,18 +36,53 @@ remove_runtime_dir(void)
 		rmdir(runtime_dir);
 }
 
-/* rte_eal_init, with the runtime directory cleaned up at exit if ours. */
+/*
+ * rte_eal_init, with the runtime directory cleaned up at exit if ours. The
+ * EAL prints some failures ("EAL: FATAL: ...") straight to stderr, and its
+ * usage text to stdout, not to the log stream: hold both (stdout may be the
+ * pcap stream of -w -), and show them on stderr only with -v.
+ */
 static int
-eal_init(int argc, char **argv)
+eal_init(int argc, char **argv, bool verbose)
 {
 	static bool registered;
+	int saved_out = -1, saved_err = -1, tmp;
 	int ret;
 
 	if (!registered) {
 		atexit(remove_runtime_dir);
 		registered = true;
 	}
+	fflush(stdout);
+	fflush(stderr);
+	tmp = memfd_create("linecap-eal-output", MFD_CLOEXEC);
+	if (tmp >= 0) {
+		saved_out = dup(STDOUT_FILENO);
+		saved_err = dup(STDERR_FILENO);
+		if (saved_out < 0 || saved_err < 0 || dup2(tmp, STDOUT_FILENO) < 0 ||
+				dup2(tmp, STDERR_FILENO) < 0) {
+			close(tmp);
+			tmp = -1;
+		}
+	}
 	ret = rte_eal_init(argc, argv);
+	if (tmp >= 0) {
+		char buf[4096];
+		ssize_t n;
+
+		fflush(stdout);
+		fflush(stderr);
+		dup2(saved_out, STDOUT_FILENO);
+		dup2(saved_err, STDERR_FILENO);
+		lseek(tmp, 0, SEEK_SET);
+		while (verbose && (n = read(tmp, buf, sizeof(buf))) > 0)
+			fwrite(buf, 1, (size_t)n, stderr);
+		close(tmp);
+	}
+	if (saved_out >= 0)
+		close(saved_out);
+	if (saved_err >= 0)
+		close(saved_err);
 	if (ret >= 0)
 		snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	return ret;
@@ -267,7 +303,7 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	argv[argc] = NULL;
 
 	hold_dpdk_log();
-	ret = eal_init(argc, argv);
+	ret = eal_init(argc, argv, verbose);
 	if (ret < 0) {
 		int e = rte_errno;
 
@@ -334,7 +370,7 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 		argv[argc++] = user[i];
 	argv[argc] = NULL;
 	hold_dpdk_log();
-	if (eal_init(argc, argv) < 0) {
+	if (eal_init(argc, argv, verbose) < 0) {
 		int e = rte_errno;
 
 		lc_eal_release_log(verbose);

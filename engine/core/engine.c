@@ -451,6 +451,7 @@ lc_engine_totals(struct lc_engine *e, struct lc_totals *t)
 		t->written += lc_counter_read(&e->ring_cnt[i].written);
 		t->written_bytes += lc_counter_read(&e->ring_cnt[i].written_bytes);
 		t->write_errors += lc_counter_read(&e->ring_cnt[i].write_errors);
+		t->pmd_short += lc_counter_read(&e->ring_cnt[i].pmd_short);
 	}
 	t->imissed_known = t->ierrors_known = t->rx_nombuf_known = e->nb_ports > 0;
 	for (i = 0; i < e->nb_ports; i++) {

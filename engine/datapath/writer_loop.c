@@ -182,11 +182,8 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 		h.ts_frac = (uint32_t)(ns - w->sec_base_ns);
 		if (!w->nanosecond)
 			h.ts_frac /= 1000u;
-		h.caplen = caplen;
 		h.len = m->pkt_len;
-		dst = b->buf + w->used;
-		memcpy(dst, &h, sizeof(h));
-		dst += sizeof(h);
+		dst = b->buf + w->used + sizeof(h);
 		for (; left > 0 && m != NULL; m = m->next) {
 			uint32_t k = RTE_MIN((uint32_t)m->data_len, left);
 
@@ -194,6 +191,13 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			dst += k;
 			left -= k;
 		}
+		if (left > 0) {
+			/* The PMD's chain holds fewer bytes than pkt_len: keep what is there. */
+			caplen -= left;
+			lc_counter_add(&w->cnt[r]->pmd_short, 1);
+		}
+		h.caplen = caplen;
+		memcpy(b->buf + w->used, &h, sizeof(h));
 		w->used += sizeof(h) + caplen;
 		b->pend[r]++;
 		b->pend_bytes[r] += sizeof(h) + caplen;

@@ -73,6 +73,11 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	fprintf(f, ")\n");
 	fprintf(f, "%" PRIu64 " packets dropped by ring\n", t.ring_full);
 	fprintf(f, "%" PRIu64 " packets dropped by write errors\n", t.write_errors);
+	if (t.pmd_short != 0)
+		fprintf(f,
+				"linecap: %" PRIu64
+				" packets came from the PMD with fewer data bytes than their length; they were written with caplen = the bytes present\n",
+				t.pmd_short);
 	for (i = 0; i < e->nb_rx; i++) {
 		const struct lc_rx_task *rx = &e->rx[i];
 		const char *name = "?";
@@ -249,8 +254,10 @@ lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
 	json_opt(f, "imissed", t.imissed, t.imissed_known, ", ");
 	json_opt(f, "ierrors", t.ierrors, t.ierrors_known, ", ");
 	json_opt(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, ", ");
-	fprintf(f, "\"bytes_received\": %" PRIu64 ", \"bytes_written\": %" PRIu64 "},\n",
-			t.rx_bytes, t.written_bytes);
+	fprintf(f,
+			"\"bytes_received\": %" PRIu64 ", \"bytes_written\": %" PRIu64
+			", \"pmd_short\": %" PRIu64 "},\n",
+			t.rx_bytes, t.written_bytes, t.pmd_short);
 	fprintf(f, "  \"invariant_ok\": %s,\n", lc_invariant_holds(&t) ? "true" : "false");
 	json_ports(f, e);
 	json_writers(f, e);

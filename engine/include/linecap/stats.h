@@ -25,6 +25,7 @@ struct lc_ring_counters {
 	uint64_t written;	/* packets whose record reached the sink */
 	uint64_t written_bytes; /* record bytes (header + caplen) handed to the sink */
 	uint64_t write_errors;	/* packets lost because the sink failed to write */
+	uint64_t pmd_short; /* written, but the PMD gave fewer bytes than pkt_len */
 } __rte_cache_aligned;
 
 /* Port counters, read from the PMD by the main lcore only. */
@@ -39,6 +40,7 @@ struct lc_totals {
 	uint64_t received, rx_bytes;
 	uint64_t written, written_bytes;
 	uint64_t ring_full, write_errors;
+	uint64_t pmd_short; /* not a drop: records cut to the bytes the PMD gave */
 	uint64_t imissed, ierrors, rx_nombuf; /* only supported ones summed */
 	bool imissed_known, ierrors_known, rx_nombuf_known;
 };

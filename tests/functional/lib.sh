@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Sourced by every functional test. Provides:
+#   $T            private temp dir, removed at exit
+#   $EAL          the EAL arguments every run uses (--no-huge: no hugepages
+#                 needed, so tests run side by side)
+#   lc TIMEOUT ARGS...   run linecap under timeout; sets LC_RC, stdout in
+#                 $LC_OUT, stderr in $LC_ERR; a hang or a crash fails the test
+#   check CMD...  run a checker (pcapcheck ...), show its line, fail on non-zero
+#   fail MSG      print "FAIL: MSG" and exit 1
+#   ok MSG        print "ok: MSG"
+# Prerequisites that are missing make the test FAIL (never skip).
+
+set -euo pipefail
+
+TEST_NAME=$(basename "$0" .sh)
+# shellcheck disable=SC2034 # used by the tests that source this file
+EAL='--no-huge -m 512'
+
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	exit 1
+}
+
+ok() {
+	echo "ok: $*"
+}
+
+# Quote a command for messages, so a failure can be re-run by hand.
+qcmd() {
+	local s='' a
+	for a in "$@"; do
+		s+="$(printf '%q' "$a") "
+	done
+	printf '%s' "${s% }"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+			fail "required tool '$c' is not installed (DEBIAN_FRONTEND=noninteractive apt-get install -y it)"
+	done
+}
+
+[ -n "${LINECAP:-}" ] || fail "LINECAP is not set (run through meson test)"
+[ -n "${PCAPCHECK:-}" ] || fail "PCAPCHECK is not set (run through meson test)"
+[ -x "$LINECAP" ] || fail "linecap binary '$LINECAP' does not exist or is not executable (build it first)"
+[ -x "$PCAPCHECK" ] || fail "pcapcheck binary '$PCAPCHECK' does not exist or is not executable"
+require_cmd timeout jq
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/linecap-$TEST_NAME.XXXXXX")
+LC_OUT=$T/lc.stdout
+LC_ERR=$T/lc.stderr
+BG_PIDS=()
+
+cleanup() {
+	local p
+	for p in "${BG_PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# Print a file indented, at most N lines, for failure messages.
+show() {
+	local f=$1 n=${2:-20}
+	[ -s "$f" ] || { echo "    (empty)"; return 0; }
+	head -n "$n" "$f" | sed 's/^/    | /'
+	local total
+	total=$(wc -l <"$f")
+	[ "$total" -le "$n" ] || echo "    | ... ($total lines)"
+}
+
+lc() {
+	local to=$1
+	shift
+	LC_CMD="$(qcmd "$LINECAP" "$@")"
+	LC_RC=0
+	timeout -k 5 "$to" "$LINECAP" "$@" >"$LC_OUT" 2>"$LC_ERR" || LC_RC=$?
+	case $LC_RC in
+	124 | 137)
+		echo "stderr:"; show "$LC_ERR"
+		fail "linecap did not finish within ${to}s (killed by timeout): $LC_CMD"
+		;;
+	13[0-9] | 14[0-9] | 15[0-9])
+		echo "stderr:"; show "$LC_ERR"
+		fail "linecap died from signal $((LC_RC - 128)) (exit $LC_RC): $LC_CMD"
+		;;
+	esac
+	return 0
+}
+
+# Fail unless the last lc run exited with status $1.
+expect_rc() {
+	local want=$1
+	if [ "$LC_RC" -ne "$want" ]; then
+		echo "stderr:"; show "$LC_ERR" 30
+		fail "exit status $LC_RC, expected $want: $LC_CMD"
+	fi
+}
+
+check() {
+	local out rc=0
+	out=$("$@" 2>&1) || rc=$?
+	printf '%s\n' "$out" | sed 's/^/  /'
+	[ "$rc" -eq 0 ] || fail "check failed (exit $rc): $(qcmd "$@")"
+}
+
+# json_get FILE JQ-EXPR: print a value from a JSON file; fail if absent/invalid.
+json_get() {
+	local v
+	v=$(jq -er "$2" "$1" 2>&1) || fail "stats JSON $1: '$2' missing or invalid: $v"
+	printf '%s' "$v"
+}
+
+# check_invariant FILE: the --stats-json invariant, exactly, plus schema basics.
+check_invariant() {
+	local j=$1 r w d1 d2
+	[ -s "$j" ] || fail "stats JSON $j was not written"
+	jq -e . "$j" >/dev/null 2>&1 || { show "$j"; fail "stats JSON $j is not valid JSON"; }
+	[ "$(json_get "$j" '.version')" = 1 ] || fail "stats JSON version is not 1"
+	r=$(json_get "$j" '.totals.received')
+	w=$(json_get "$j" '.totals.written')
+	d1=$(json_get "$j" '.totals.dropped_ring_full')
+	d2=$(json_get "$j" '.totals.dropped_write_error')
+	for v in "$r" "$w" "$d1" "$d2"; do
+		[[ $v =~ ^[0-9]+$ ]] || fail "stats JSON counter '$v' is not a non-negative integer"
+	done
+	if [ "$r" -ne $((w + d1 + d2)) ]; then
+		show "$j" 40
+		fail "invariant broken: received $r != written $w + dropped_ring_full $d1 + dropped_write_error $d2"
+	fi
+	[ "$(json_get "$j" '.invariant_ok')" = true ] || fail "invariant_ok is not true in $j"
+	# per-writer and per-queue counters add up to the totals
+	local ws qr
+	ws=$(json_get "$j" '[.writers[].written] | add // 0')
+	[ "$ws" -eq "$w" ] || fail "sum of writers[].written $ws != totals.written $w"
+	qr=$(json_get "$j" '[.ports[].queues[].received] | add // 0')
+	[ "$qr" -eq "$r" ] || fail "sum of ports[].queues[].received $qr != totals.received $r"
+	echo "  invariant: received $r == written $w + dropped_ring_full $d1 + dropped_write_error $d2"
+}
+
+# check_summary: the tcpdump-style summary on stderr ($LC_ERR) agrees with JSON $1.
+check_summary() {
+	local j=$1 line
+	local w r d1 d2
+	w=$(json_get "$j" '.totals.written')
+	r=$(json_get "$j" '.totals.received')
+	d1=$(json_get "$j" '.totals.dropped_ring_full')
+	d2=$(json_get "$j" '.totals.dropped_write_error')
+	for line in "^$w packets captured\$" "^$r packets received by linecap\$" \
+		'^[0-9]+ packets dropped by interface \(imissed ([0-9]+|n/a), rx_nombuf ([0-9]+|n/a), ierrors ([0-9]+|n/a)\)$' \
+		"^$d1 packets dropped by ring\$" "^$d2 packets dropped by write errors\$"; do
+		if ! grep -Eq "$line" "$LC_ERR"; then
+			echo "stderr:"; show "$LC_ERR" 30
+			fail "summary line matching /$line/ not on stderr (JSON: written $w received $r ring $d1 write $d2)"
+		fi
+	done
+	echo "  summary on stderr agrees with the stats JSON"
+}
