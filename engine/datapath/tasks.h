@@ -108,10 +108,6 @@ struct lc_writer_task {
 	uint64_t write_calls;
 	int last_errno;
 
-	/* The current second, so a stamp splits without a 64-bit division. */
-	uint64_t sec_base_ns;
-	uint32_t sec;
-
 	uint16_t next_ring;			  /* owner: round-robin start */
 	volatile int done;			  /* owner: drained (release) */
 	struct rte_mbuf *burst_buf[LC_MAX_BURST]; /* owner: the dequeued burst */

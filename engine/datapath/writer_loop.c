@@ -173,13 +173,8 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			lc_counter_add(&w->cnt[r]->write_errors, n - i);
 			return;
 		}
-		if (ns - w->sec_base_ns >= 1000000000u) {
-			/* A new second (or a stamp from before it): divide once. */
-			w->sec = (uint32_t)(ns / 1000000000u);
-			w->sec_base_ns = (uint64_t)w->sec * 1000000000u;
-		}
-		h.ts_sec = w->sec;
-		h.ts_frac = (uint32_t)(ns - w->sec_base_ns);
+		h.ts_sec = (uint32_t)(ns / 1000000000u);
+		h.ts_frac = (uint32_t)(ns % 1000000000u);
 		if (!w->nanosecond)
 			h.ts_frac /= 1000u;
 		h.len = m->pkt_len;
