@@ -13,7 +13,6 @@
  * as write errors.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -29,6 +28,7 @@ struct pcap_rec_hdr {
 	uint32_t caplen;
 	uint32_t len;
 };
+_Static_assert(sizeof(struct pcap_rec_hdr) == LC_PCAP_RECORD_HDR_LEN, "pcap record header");
 
 /* Move a block's pending records to `written` (ok) or `write_errors`. */
 static void
@@ -297,42 +297,6 @@ lc_writer_drained(const struct lc_writer_task *w)
 		if (!rte_ring_empty(w->rings[r]))
 			return false;
 	return true;
-}
-
-int
-lc_writer_init(struct lc_writer_task *w, size_t block_size, const uint8_t *header,
-		size_t header_len)
-{
-	size_t slack = RTE_ALIGN_CEIL(w->snaplen + sizeof(struct pcap_rec_hdr), 4096);
-	unsigned int i;
-
-	w->block_size = block_size;
-	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
-		w->blocks[i].buf = aligned_alloc(4096, block_size + slack);
-		if (w->blocks[i].buf == NULL)
-			return -ENOMEM;
-	}
-	w->carry = malloc(slack);
-	if (w->carry == NULL)
-		return -ENOMEM;
-	w->cur = w->head = 0;
-	w->blocks[0].state = LC_BLOCK_FILLING;
-	memcpy(w->blocks[0].buf, header, header_len);
-	w->used = header_len;
-	return 0;
-}
-
-void
-lc_writer_free(struct lc_writer_task *w)
-{
-	unsigned int i;
-
-	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
-		free(w->blocks[i].buf);
-		w->blocks[i].buf = NULL;
-	}
-	free(w->carry);
-	w->carry = NULL;
 }
 
 int

@@ -76,7 +76,8 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	if (t.pmd_short != 0)
 		fprintf(f,
 				"linecap: %" PRIu64
-				" packets came from the PMD with fewer data bytes than their length; they were written with caplen = the bytes present\n",
+				" packets came from the PMD with fewer data bytes than their "
+				"length; they were written with caplen = the bytes present\n",
 				t.pmd_short);
 	for (i = 0; i < e->nb_rx; i++) {
 		const struct lc_rx_task *rx = &e->rx[i];

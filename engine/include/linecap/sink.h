@@ -95,4 +95,7 @@ extern const struct lc_format_ops lc_format_pcap;
 #define LC_PCAP_MAGIC_NANO 0xa1b23c4du
 #define LC_DLT_EN10MB 1u
 
+/* Bytes of a classic pcap record header (ts_sec, ts_frac, caplen, len). */
+#define LC_PCAP_RECORD_HDR_LEN 16u
+
 #endif
