@@ -89,6 +89,18 @@ bad:
 			opt, s, (unsigned long long)min, (unsigned long long)max);
 }
 
+/* One -i DEV. */
+static int
+add_port(struct lc_capture_conf *c, const char *dev, struct lc_error *err)
+{
+	if (c->nb_ports >= LC_MAX_PORTS)
+		return lc_error_set(err, LC_ERR_USAGE, "-i: at most %d devices", LC_MAX_PORTS);
+	if (dev[0] == '\0' || strlen(dev) >= sizeof(c->ports[0].devargs))
+		return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", dev);
+	snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s", dev);
+	return 0;
+}
+
 static int
 check_output_dir(const char *path, struct lc_error *err)
 {
@@ -119,14 +131,8 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qv", capture_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			if (c->nb_ports >= LC_MAX_PORTS)
-				return lc_error_set(err, LC_ERR_USAGE, "-i: at most %d devices",
-						LC_MAX_PORTS);
-			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(c->ports[0].devargs))
-				return lc_error_set(
-						err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
-			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
-					optarg);
+			if (add_port(c, optarg, err) < 0)
+				return -1;
 			break;
 		case 'w':
 			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(c->output))
@@ -242,12 +248,8 @@ lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *er
 	while ((opt = getopt_long(argc, argv, ":i:v", capture_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
-			if (c->nb_ports >= LC_MAX_PORTS ||
-					strlen(optarg) >= sizeof(c->ports[0].devargs))
-				return lc_error_set(
-						err, LC_ERR_USAGE, "-i '%s': bad device", optarg);
-			snprintf(c->ports[c->nb_ports++].devargs, sizeof(c->ports[0].devargs), "%s",
-					optarg);
+			if (add_port(c, optarg, err) < 0)
+				return -1;
 			break;
 		case OPT_EAL:
 			if (strlen(optarg) >= sizeof(c->eal_args))
