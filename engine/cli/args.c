@@ -126,7 +126,7 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	int opt;
 
 	lc_capture_conf_init(c);
-	optind = 1;
+	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qv", capture_opts, NULL)) != -1) {
 		switch (opt) {
@@ -243,7 +243,7 @@ lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *er
 	int opt;
 
 	lc_capture_conf_init(c);
-	optind = 1;
+	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":i:v", capture_opts, NULL)) != -1) {
 		switch (opt) {

@@ -3,6 +3,7 @@
 #define LINECAP_CLI_ARGS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <linecap/config.h>
 #include <linecap/error.h>

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fuzz target: the command line. The input is split at NUL and newline bytes
+ * into argv[1..], after "capture" or "list"; lc_cli_parse_* must either
+ * accept it or fail with a message, and never touch memory it does not own.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/args.h"
+
+#define FUZZ_MAX_ARGS 64
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct lc_cli cli; /* large: keep it off the stack */
+	char *argv[FUZZ_MAX_ARGS + 2];
+	struct lc_error err;
+	char *copy, *p;
+	int argc = 1, ret;
+	size_t i, start = 0;
+
+	if (size == 0 || size > 4096)
+		return 0;
+	copy = malloc(size + 1);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, data + 1, size - 1);
+	copy[size - 1] = '\0';
+	/* The first byte picks the subcommand. */
+	argv[0] = (data[0] & 1) ? "list" : "capture";
+	for (i = 0; i < size && argc <= FUZZ_MAX_ARGS; i++) {
+		if (i == size - 1 || copy[i] == '\0' || copy[i] == '\n') {
+			copy[i] = '\0';
+			p = copy + start;
+			/* --help prints usage and exits by design: not a finding. */
+			if (strncmp(p, "--h", 3) == 0)
+				goto out;
+			argv[argc++] = p;
+			start = i + 1;
+		}
+	}
+	argv[argc] = NULL;
+	memset(&err, 0, sizeof(err));
+	if (data[0] & 1)
+		ret = lc_cli_parse_list(argc, argv, &cli, &err);
+	else
+		ret = lc_cli_parse_capture(argc, argv, &cli, &err);
+	if (ret < 0 && (err.msg[0] == '\0' || err.kind == 0))
+		abort(); /* a rejection must say why, with an exit code */
+out:
+	free(copy);
+	return 0;
+}
