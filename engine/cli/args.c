@@ -65,6 +65,7 @@ lc_cli_usage(FILE *f)
 		   "  --tstamp-precision nano|micro   pcap timestamp resolution (default nano)\n"
 		   "  --stats-json FILE        write the final counters as JSON\n"
 		   "  --no-direct-io           buffered writes even where O_DIRECT works\n"
+		   "  -Z UID[:GID]             after setup, run as UID:GID with no capabilities\n"
 		   "  -q                       no live status line\n"
 		   "  -v                       show DPDK's own messages\n");
 }
@@ -128,7 +129,7 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	lc_capture_conf_init(c);
 	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qv", capture_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:", capture_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (add_port(c, optarg, err) < 0)
@@ -208,6 +209,10 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			break;
 		case 'v':
 			cli->verbose = true;
+			break;
+		case 'Z':
+			if (lc_privs_parse(optarg, &cli->privs, err) < 0)
+				return -1;
 			break;
 		case OPT_HELP:
 			lc_cli_usage(stdout);

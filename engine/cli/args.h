@@ -8,9 +8,12 @@
 #include <linecap/config.h>
 #include <linecap/error.h>
 
+#include "cli/privs.h"
+
 struct lc_cli {
 	struct lc_capture_conf conf;
 	bool verbose;
+	struct lc_privs privs; /* -Z */
 };
 
 /* Parse `linecap capture` options (argv[0] = "capture"). 0 or -1 + err. */

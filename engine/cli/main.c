@@ -93,6 +93,11 @@ cmd_capture(int argc, char **argv)
 		return rc;
 	}
 	running_engine = e;
+	if (cli.privs.drop && (lc_engine_chown_outputs(e, cli.privs.uid, cli.privs.gid, &err) < 0 ||
+					      lc_privs_drop(&cli.privs, &err) < 0)) {
+		rc = fail(&err);
+		goto out;
+	}
 	if (stop_requested)
 		lc_engine_request_stop(e);
 	if (lc_engine_start(e, &err) < 0) {

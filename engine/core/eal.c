@@ -18,6 +18,7 @@
 
 #include "core/engine_priv.h"
 #include "core/lcore_plan.h"
+#include "core/runtime_sweep.h"
 
 #define MAX_EAL_ARGS 128
 
@@ -52,6 +53,7 @@ eal_init(int argc, char **argv, bool verbose)
 	if (!registered) {
 		atexit(remove_runtime_dir);
 		registered = true;
+		lc_runtime_sweep();
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -277,7 +279,7 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	argv[argc++] = main_str;
 	if (!has_arg(user, nb_user, prefix_opts)) {
 		/* A private prefix: instances never collide on names or files. */
-		snprintf(prefix, sizeof(prefix), "--file-prefix=linecap-%d", (int)getpid());
+		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "%d", (int)getpid());
 		argv[argc++] = prefix;
 		/* Nothing shared, nothing left behind in /var/run/dpdk. */
 		if (!no_huge && !in_memory)
@@ -359,7 +361,7 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 		argv[argc++] = (char *)(uintptr_t) "64";
 	}
 	if (!has_arg(user, nb_user, prefix_opts)) {
-		snprintf(prefix, sizeof(prefix), "--file-prefix=linecap-list-%d", (int)getpid());
+		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "list-%d", (int)getpid());
 		argv[argc++] = prefix;
 		argv[argc++] = (char *)(uintptr_t) "--no-shconf";
 		own_prefix = true;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -317,6 +318,24 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 fail:
 	lc_engine_destroy(e);
 	return NULL;
+}
+
+int
+lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nb_writers; i++) {
+		const struct lc_medium *m = &e->writers[i].medium;
+
+		/* stdout belongs to whoever opened it: leave it alone. */
+		if (!m->seekable)
+			continue;
+		if (fchown(m->fd, uid, gid) != 0)
+			return lc_error_set(err, LC_ERR_OUTPUT, "%s: chown to %u:%u: %s", m->path,
+					(unsigned int)uid, (unsigned int)gid, strerror(errno));
+	}
+	return 0;
 }
 
 int

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <linecap/config.h>
 #include <linecap/error.h>
@@ -43,6 +44,9 @@ struct lc_engine *lc_engine_create(
 
 /* Launch the worker lcores. 0 or -1 with err set. */
 int lc_engine_start(struct lc_engine *e, struct lc_error *err);
+
+/* Give the open output files to uid:gid (-Z), before privileges go. */
+int lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_error *err);
 
 /* Ask the workers to stop: async-signal-safe. */
 void lc_engine_request_stop(struct lc_engine *e);
