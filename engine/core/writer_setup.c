@@ -48,6 +48,15 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		w->file_open = false;
 		w->rot_end_ns = 0;
 		w->rot_size = w->rot->size_limit;
+		if (fmt->if_stats != NULL) {
+			/* -C counts the end-of-file statistics too. */
+			uint8_t tmp[LC_IF_STATS_MAX];
+			struct lc_if_stats st = {0};
+			size_t stats_len = (size_t)w->nb_rings *
+					   fmt->if_stats(tmp, sizeof(tmp), 0, w->nanosecond, &st);
+
+			w->rot_size -= RTE_MIN(w->rot_size, stats_len);
+		}
 	}
 	return 0;
 }
