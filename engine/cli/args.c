@@ -157,7 +157,7 @@ parse_output_option(struct lc_capture_conf *c, int opt, const char *val, struct 
 		c->rotate_bytes = (uint64_t)(mb * 1e6);
 		return 0;
 	case 'G':
-		if (parse_u64("-G", val, 1, 100u * 365 * 86400, &v, err) < 0)
+		if (parse_u64("-G", val, 1, UINT64_C(3153600000), &v, err) < 0)
 			return -1;
 		c->rotate_secs = (uint32_t)v;
 		return 0;

@@ -134,7 +134,7 @@ writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *er
 	struct if_text {
 		char name[RTE_DEV_NAME_MAX_LEN + 16];
 		char desc[sizeof(e->conf.ports[0].devargs) + 128];
-	} *text = calloc(LC_WRITER_MAX_RINGS, sizeof(*text));
+	} *text = calloc((size_t)LC_WRITER_MAX_RINGS, sizeof(*text));
 	struct lc_format_if ifs[LC_WRITER_MAX_RINGS];
 	struct lc_format_info fi = {
 			.snaplen = e->conf.snaplen,
@@ -514,8 +514,13 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 					e->writer_path[i], strerror(-r));
 	}
 	/* Rotated files are renamed by the rotation thread: wait for the last. */
-	if (lc_rotate_stop(e, ret < 0 ? &(struct lc_error){0} : err) < 0 && ret == 0)
+	if (ret < 0) {
+		struct lc_error ignored = {0};
+
+		lc_rotate_stop(e, &ignored); /* the first error is the one to report */
+	} else if (lc_rotate_stop(e, err) < 0) {
 		ret = -1;
+	}
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
 	e->joined = true;

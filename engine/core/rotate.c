@@ -122,9 +122,7 @@ final_name(struct lc_rotator *ro, struct rot_writer *rw, uint64_t start_ns, char
 		snprintf(base, sizeof(base), "%s", rw->pattern);
 		n = rw->nb_published++;
 	}
-	if (c->rotate_bytes == 0)
-		k = snprintf(out, len, "%s", base);
-	else if (c->rotate_files != 0 && c->rotate_secs == 0) {
+	if (c->rotate_bytes != 0 && c->rotate_files != 0 && c->rotate_secs == 0) {
 		unsigned int width = 1;
 		uint32_t x;
 
@@ -132,7 +130,7 @@ final_name(struct lc_rotator *ro, struct rot_writer *rw, uint64_t start_ns, char
 			width++;
 		k = snprintf(out, len, "%s%0*llu", base, (int)width,
 				(unsigned long long)(n % c->rotate_files));
-	} else if (n == 0) {
+	} else if (c->rotate_bytes == 0 || n == 0) {
 		k = snprintf(out, len, "%s", base);
 	} else {
 		k = snprintf(out, len, "%s%llu", base, (unsigned long long)n);

@@ -55,7 +55,7 @@ _Static_assert(sizeof(struct epb_hdr) == LC_PCAPNG_EPB_HDR_LEN, "pcapng EPB head
  * -G while idle: a file is closed this long after its window ends, so that a
  * packet stamped just before the boundary but not yet dequeued still joins it.
  */
-#define IDLE_CLOSE_GRACE_NS (20u * 1000 * 1000)
+#define IDLE_CLOSE_GRACE_NS UINT64_C(20000000)
 
 /* Move a block's pending records to `written` (ok) or `write_errors`. */
 static void
