@@ -21,6 +21,7 @@ enum {
 	OPT_TSTAMP_PRECISION,
 	OPT_STATS_JSON,
 	OPT_NO_DIRECT,
+	OPT_FILE_MODE,
 	OPT_HELP,
 };
 
@@ -37,9 +38,16 @@ static const struct option capture_opts[] = {
 		{"tstamp-precision", required_argument, NULL, OPT_TSTAMP_PRECISION},
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
 		{"no-direct-io", no_argument, NULL, OPT_NO_DIRECT},
+		{"file-mode", required_argument, NULL, OPT_FILE_MODE},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
+		/* output format and rotation: parse_output_option() */
+		{"file-size", required_argument, NULL, 'C'},
+		{"rotate-seconds", required_argument, NULL, 'G'},
+		{"file-count", required_argument, NULL, 'W'},
+		{"post-rotate", required_argument, NULL, 'z'},
+		{"format", required_argument, NULL, 'F'},
 		{NULL, 0, NULL, 0},
 };
 
@@ -66,8 +74,16 @@ lc_cli_usage(FILE *f)
 		   "  --stats-json FILE        write the final counters as JSON\n"
 		   "  --no-direct-io           buffered writes even where O_DIRECT works\n"
 		   "  -Z UID[:GID]             after setup, run as UID:GID with no capabilities\n"
+		   "  --file-mode OCTAL        permissions of output files (default 0600)\n"
 		   "  -q                       no live status line\n"
-		   "  -v                       show DPDK's own messages\n");
+		   "  -v                       show DPDK's own messages\n"
+		   "  -F pcap|pcapng           output format (default pcap)\n"
+		   "  -C MB                    new file after MB x 1,000,000 bytes (files get "
+		   "a number suffix)\n"
+		   "  -G SEC                   new file on every multiple of SEC (wall clock); "
+		   "strftime in -w\n"
+		   "  -W N                     keep only the newest N files (per writer)\n"
+		   "  -z CMD                   run CMD FILE on every finished file (with -C/-G)\n");
 }
 
 static int
@@ -118,6 +134,92 @@ check_output_dir(const char *path, struct lc_error *err)
 	return 0;
 }
 
+/* -F, -C, -G, -W, -z: output format and rotation. */
+static int
+parse_output_option(struct lc_capture_conf *c, int opt, const char *val, struct lc_error *err)
+{
+	uint64_t v = 0;
+	double mb;
+	char *end;
+
+	switch (opt) {
+	case 'F':
+		if (strcmp(val, "pcap") != 0 && strcmp(val, "pcapng") != 0)
+			return lc_error_set(
+					err, LC_ERR_USAGE, "-F '%s': expected pcap or pcapng", val);
+		snprintf(c->format, sizeof(c->format), "%s", val);
+		return 0;
+	case 'C':
+		/* tcpdump: millions of bytes; a fraction is allowed here. */
+		errno = 0;
+		mb = strtod(val, &end);
+		if (errno != 0 || end == val || *end != '\0' || !isfinite(mb) || mb <= 0 ||
+				mb > 1e12 || mb * 1e6 < 1)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"-C '%s': expected a file size in MB (1,000,000 bytes) > 0",
+					val);
+		c->rotate_bytes = (uint64_t)(mb * 1e6);
+		return 0;
+	case 'G':
+		if (parse_u64("-G", val, 1, UINT64_C(3153600000), &v, err) < 0)
+			return -1;
+		c->rotate_secs = (uint32_t)v;
+		return 0;
+	case 'W':
+		if (parse_u64("-W", val, 1, 1000000, &v, err) < 0)
+			return -1;
+		c->rotate_files = (uint32_t)v;
+		return 0;
+	default: /* 'z' */
+		if (val[0] == '\0' || strlen(val) >= sizeof(c->post_rotate))
+			return lc_error_set(err, LC_ERR_USAGE, "-z: bad command");
+		snprintf(c->post_rotate, sizeof(c->post_rotate), "%s", val);
+		return 0;
+	}
+}
+
+/* True if `s` has a strftime conversion (anything but %q and %%). */
+static bool
+has_time_conversion(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (s[0] == '%' && s[1] != '\0') {
+			if (s[1] != 'q' && s[1] != '%')
+				return true;
+			s++;
+		}
+	return false;
+}
+
+/* Rotation needs regular files in one fixed directory. */
+static int
+check_rotation(const struct lc_capture_conf *c, struct lc_error *err)
+{
+	char copy[PATH_MAX];
+	bool rotating = c->rotate_bytes != 0 || c->rotate_secs != 0;
+
+	if (!rotating && c->rotate_files != 0)
+		return lc_error_set(err, LC_ERR_USAGE, "-W needs -C or -G");
+	if (!rotating && c->post_rotate[0] != '\0')
+		return lc_error_set(err, LC_ERR_USAGE, "-z needs -C or -G");
+	if (!rotating)
+		return 0;
+	if (strcmp(c->output, "-") == 0)
+		return lc_error_set(err, LC_ERR_USAGE, "-C/-G write files: not with -w -");
+	snprintf(copy, sizeof(copy), "%s", c->output);
+	if (strchr(dirname(copy), '%') != NULL)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"-w '%s': %% conversions are allowed in the file name, not in its "
+				"directory",
+				c->output);
+	if (c->rotate_secs != 0 && !has_time_conversion(c->output))
+		return lc_error_set(err, LC_ERR_USAGE,
+				"-G %u: put a strftime time in the -w name (e.g. "
+				"cap-%%Y%%m%%d-%%H%%M%%S.pcap), or each file replaces the last",
+				c->rotate_secs);
+	return 0;
+}
+
 int
 lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error *err)
 {
@@ -127,9 +229,10 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	int opt;
 
 	lc_capture_conf_init(c);
+	cli->file_mode = 0600;
 	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:", capture_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:F:C:G:W:z:", capture_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			if (add_port(c, optarg, err) < 0)
@@ -204,6 +307,21 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 		case OPT_NO_DIRECT:
 			c->direct_io = false;
 			break;
+		case OPT_FILE_MODE: {
+			char *end;
+			unsigned long m;
+
+			errno = 0;
+			m = strtoul(optarg, &end, 8);
+			if (errno != 0 || *end != '\0' || end == optarg || optarg[0] == '-' ||
+					m > 0777)
+				return lc_error_set(err, LC_ERR_USAGE,
+						"--file-mode '%s': expected octal permissions such "
+						"as 0600 or 0644",
+						optarg);
+			cli->file_mode = (mode_t)m;
+			break;
+		}
 		case 'q':
 			c->quiet = true;
 			break;
@@ -212,6 +330,14 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			break;
 		case 'Z':
 			if (lc_privs_parse(optarg, &cli->privs, err) < 0)
+				return -1;
+			break;
+		case 'F':
+		case 'C':
+		case 'G':
+		case 'W':
+		case 'z':
+			if (parse_output_option(c, opt, optarg, err) < 0)
 				return -1;
 			break;
 		case OPT_HELP:
@@ -237,6 +363,8 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 		return lc_error_set(err, LC_ERR_USAGE,
 				"no output: give -w FILE, or -w - to write pcap to stdout");
 	if (c->stats_json[0] != '\0' && check_output_dir(c->stats_json, err) < 0)
+		return -1;
+	if (check_rotation(c, err) < 0)
 		return -1;
 	return check_output_dir(c->output, err);
 }

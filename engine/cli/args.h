@@ -14,6 +14,7 @@ struct lc_cli {
 	struct lc_capture_conf conf;
 	bool verbose;
 	struct lc_privs privs; /* -Z */
+	mode_t file_mode;      /* --file-mode: output files are created with it */
 };
 
 /* Parse `linecap capture` options (argv[0] = "capture"). 0 or -1 + err. */

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,6 +84,8 @@ cmd_capture(int argc, char **argv)
 	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
 		return fail(&err);
 	install_signals();
+	/* Output files are created 0666 & ~umask: the umask gives them --file-mode. */
+	umask(~cli.file_mode & 0777);
 	if (lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
 		return fail(&err);
 	e = lc_engine_create(&cli.conf, stderr, &err);

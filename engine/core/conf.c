@@ -11,5 +11,6 @@ lc_capture_conf_init(struct lc_capture_conf *conf)
 	conf->snaplen = LC_DEFAULT_SNAPLEN;
 	conf->nb_queues = 1;
 	strcpy(conf->lcores, "auto");
+	strcpy(conf->format, "pcap");
 	conf->direct_io = true;
 }

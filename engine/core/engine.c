@@ -14,7 +14,11 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include <sys/utsname.h>
+
 #include "core/engine_priv.h"
+#include "core/rotate.h"
+#include "lc_build_config.h"
 
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
@@ -33,9 +37,13 @@ lc_plan_get_pick(void)
 	return &cpu_pick;
 }
 
-/* Expand %q (writer index) in the -w pattern; "%%" is a literal '%'. */
+/*
+ * Expand %q (writer index) in the -w pattern; "%%" is a literal '%', kept as
+ * "%%" when strftime runs on the name later (-G).
+ */
 static int
-output_path(const char *pattern, unsigned int writer, char *out, size_t len, struct lc_error *err)
+output_path(const char *pattern, unsigned int writer, bool keep_percent, char *out, size_t len,
+		struct lc_error *err)
 {
 	size_t o = 0;
 	const char *p;
@@ -47,7 +55,7 @@ output_path(const char *pattern, unsigned int writer, char *out, size_t len, str
 			n = snprintf(out + o, len - o, "%u", writer);
 			p++;
 		} else if (p[0] == '%' && p[1] == '%') {
-			n = snprintf(out + o, len - o, "%%");
+			n = snprintf(out + o, len - o, keep_percent ? "%%%%" : "%%");
 			p++;
 		} else {
 			n = snprintf(out + o, len - o, "%c", *p);
@@ -63,23 +71,127 @@ static int
 open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
-	struct lc_format_info fi = {
-			.snaplen = c->snaplen,
-			.linktype = LC_DLT_EN10MB,
-			.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
-	};
-	uint8_t header[64];
-	size_t header_len;
+	bool rotating = lc_rotate_enabled(e);
 
-	if (output_path(c->output, w->id, e->writer_path[w->id], PATH_MAX, err) < 0)
+	w->snaplen = c->snaplen;
+	w->nanosecond = c->tstamp_precision == LC_TSTAMP_NANO;
+	w->clock = e->tsc_clock;
+	if (output_path(c->output, w->id, rotating && c->rotate_secs != 0, e->writer_path[w->id],
+			    PATH_MAX, err) < 0)
 		return -1;
+	/* With rotation, core/rotate.c opens the files (lc_rotate_setup). */
+	if (rotating)
+		return 0;
 	if (lc_medium_fd_ops.open(&w->medium, e->writer_path[w->id], c->direct_io, err) < 0)
 		return -1;
 	w->o_direct = w->medium.direct;
-	w->snaplen = c->snaplen;
-	w->nanosecond = fi.nanosecond;
-	header_len = lc_format_pcap.file_header(header, &fi);
-	if (lc_writer_init(w, LC_BLOCK_SIZE, header, header_len) < 0)
+	return 0;
+}
+
+/* "Linux 6.1.0-18-amd64", for pcapng's shb_os. */
+static void
+host_os(char *buf, size_t len)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		snprintf(buf, len, "%s %s", u.sysname, u.release);
+	else
+		snprintf(buf, len, "Linux");
+}
+
+/* The CPU model, for pcapng's shb_hardware. */
+static void
+host_cpu(char *buf, size_t len)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) != 0 || colon == NULL)
+			continue;
+		colon += 1 + strspn(colon + 1, " \t");
+		colon[strcspn(colon, "\n")] = '\0';
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+/*
+ * The file header, once the rings are known: pcapng has one interface per
+ * ring of this writer (EPB interface id = ring index).
+ */
+static int
+writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
+{
+	static char os[256], cpu[256];
+	struct if_text {
+		char name[RTE_DEV_NAME_MAX_LEN + 16];
+		char desc[sizeof(e->conf.ports[0].devargs) + 128];
+	} *text = calloc((size_t)LC_WRITER_MAX_RINGS, sizeof(*text));
+	struct lc_format_if ifs[LC_WRITER_MAX_RINGS];
+	struct lc_format_info fi = {
+			.snaplen = e->conf.snaplen,
+			.linktype = LC_DLT_EN10MB,
+			.nanosecond = w->nanosecond,
+			.filter = e->conf.filter_expr,
+			.os = os,
+			.hardware = cpu,
+			.application = "linecap " LC_VERSION,
+			.nb_ifs = w->nb_rings,
+			.ifs = ifs,
+	};
+	size_t room = LC_BLOCK_SIZE / 2, len;
+	uint8_t *header;
+	uint16_t r;
+	int ret;
+
+	if (text == NULL)
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the file header");
+	if (os[0] == '\0') {
+		host_os(os, sizeof(os));
+		host_cpu(cpu, sizeof(cpu));
+	}
+	for (r = 0; r < w->nb_rings; r++) {
+		const struct lc_rx_task *t = w->producers[r];
+		unsigned int p;
+
+		for (p = 0; p < e->nb_ports && e->ports[p].port_id != t->port_id; p++)
+			;
+		if (p == e->nb_ports) {
+			free(text);
+			return lc_error_set(err, LC_ERR_RUNTIME, "writer %u: ring %u has no port",
+					w->id, r);
+		}
+		if (e->ports[p].nb_rxq > 1)
+			snprintf(text[r].name, sizeof(text[r].name), "%s/q%u", e->ports[p].name,
+					t->queue_id);
+		else
+			snprintf(text[r].name, sizeof(text[r].name), "%s", e->ports[p].name);
+		snprintf(text[r].desc, sizeof(text[r].desc), "%s (%s, port %u, queue %u)",
+				e->conf.ports[p].devargs, e->ports[p].driver, t->port_id,
+				t->queue_id);
+		ifs[r].name = text[r].name;
+		ifs[r].description = text[r].desc;
+	}
+	header = malloc(room);
+	len = header == NULL ? 0 : e->format->file_header(header, room, &fi);
+	ret = header == NULL ? -ENOMEM
+	      : len == 0     ? -EINVAL
+			     : lc_writer_init(w, LC_BLOCK_SIZE, e->format, header, len);
+	free(header);
+	free(text);
+	if (ret == -EINVAL)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"the %s file header does not fit in %zu bytes", e->format->name,
+				room);
+	if (ret < 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the write buffers");
 	return 0;
 }
@@ -162,6 +274,11 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 				e->writers[wi].burst = RTE_MAX(e->writers[wi].burst, t->burst);
 		}
 	}
+	if (lc_rotate_enabled(e) && lc_rotate_setup(e, err) < 0)
+		return -1;
+	for (wi = 0; wi < e->nb_writers; wi++)
+		if (writer_header(e, &e->writers[wi], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -259,6 +376,11 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 		return NULL;
 	}
 	e->conf = *conf;
+	e->format = lc_format_by_name(conf->format);
+	if (e->format == NULL) {
+		lc_error_set(err, LC_ERR_USAGE, "-F '%s': expected pcap or pcapng", conf->format);
+		goto fail;
+	}
 	e->shared.count_limit = conf->count;
 	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
 	if (e->shared.ts_offset < 0) {
@@ -335,7 +457,8 @@ lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_err
 			return lc_error_set(err, LC_ERR_OUTPUT, "%s: chown to %u:%u: %s", m->path,
 					(unsigned int)uid, (unsigned int)gid, strerror(errno));
 	}
-	return 0;
+	/* With -C/-G the writers' files are opened ahead by the rotation thread. */
+	return lc_rotate_chown(e, uid, gid, err);
 }
 
 int
@@ -344,6 +467,10 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 	unsigned int i;
 
 	e->start_tsc = rte_rdtsc();
+	for (i = 0; i < e->nb_writers; i++)
+		e->writers[i].start_ns = lc_clock_ns(&e->tsc_clock, e->start_tsc);
+	if (lc_rotate_start(e, err) < 0)
+		return -1;
 	for (i = 0; i < e->nb_workers; i++) {
 		int ret = rte_eal_remote_launch(
 				lc_worker_main, &e->workers[i], e->workers[i].lcore_id);
@@ -405,6 +532,14 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 			ret = lc_error_set(err, LC_ERR_OUTPUT, "cannot complete '%s': %s",
 					e->writer_path[i], strerror(-r));
 	}
+	/* Rotated files are renamed by the rotation thread: wait for the last. */
+	if (ret < 0) {
+		struct lc_error ignored = {0};
+
+		lc_rotate_stop(e, &ignored); /* the first error is the one to report */
+	} else if (lc_rotate_stop(e, err) < 0) {
+		ret = -1;
+	}
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
 	e->joined = true;
@@ -423,11 +558,15 @@ lc_engine_destroy(struct lc_engine *e)
 		lc_engine_request_stop(e);
 		rte_eal_mp_wait_lcore();
 	}
+	lc_rotate_destroy(e);
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 
-		if (w->medium.ops != NULL && w->medium.fd >= 0 && !e->joined)
+		if (w->medium.ops != NULL && w->medium.fd >= 0 && !e->joined) {
 			w->medium.ops->close(&w->medium, NULL, 0, 0, 0);
+			if (w->rot != NULL)
+				unlink(w->medium.path); /* a temporary file never finished */
+		}
 		lc_writer_free(w);
 	}
 	for (i = 0; i < e->nb_rings; i++)

@@ -50,7 +50,10 @@ struct lc_engine {
 
 	struct lc_writer_task writers[LC_MAX_WRITERS];
 	unsigned int nb_writers;
+	/* The output file; with rotation, the pattern, then the last file published. */
 	char writer_path[LC_MAX_WRITERS][PATH_MAX];
+	const struct lc_format_ops *format;
+	struct lc_rotator *rotator; /* -C/-G: core/rotate.c, NULL otherwise */
 
 	/* ring i: producer rx task, consumer writer; its counters */
 	struct rte_ring *rings[LC_MAX_PORTS * LC_MAX_QUEUES * LC_MAX_WRITERS];

@@ -66,13 +66,52 @@ enum lc_block_state {
 /* One write block: block_size bytes plus room for one whole record. */
 struct lc_wblock {
 	uint8_t *buf;
-	uint64_t offset;       /* file offset of buf[0] */
-	uint32_t tail_partial; /* head bytes of a record that ends in the next block */
+	struct lc_medium *medium; /* the file it belongs to */
+	uint64_t offset;	  /* file offset of buf[0] */
+	size_t len;		  /* bytes submitted (resubmitted as is on retry) */
+	bool last_of_file;	  /* its retirement completes a rotated file */
+	uint32_t tail_partial;	  /* head bytes of a record that ends in the next block */
 	enum lc_block_state state;
 	int res;
 	/* Records that end in this block, per ring: written when it retires. */
 	uint32_t pend[LC_WRITER_MAX_RINGS];
 	uint64_t pend_bytes[LC_WRITER_MAX_RINGS];
+};
+
+/* Files a writer may have closed while their last blocks are still in flight. */
+#define LC_WRITER_CLOSING 2
+/* Finished files waiting for the control thread (rename, -W, -z). */
+#define LC_ROTATE_QUEUE 8
+
+/* A rotated file whose last blocks are still on their way to the medium. */
+struct lc_wfile {
+	struct lc_medium medium;
+	uint64_t boundary; /* file offset after the last retired whole record */
+	uint64_t len;	   /* the file's exact length (the last block is padded) */
+	uint64_t start_ns; /* names the file: -G window start, else first stamp */
+	bool busy;
+};
+
+/* A finished file, handed from the writer to the control thread. */
+struct lc_done_file {
+	struct lc_medium medium; /* still open (fd >= 0), or already closed */
+	uint64_t len;		 /* cut the file to this length, then publish it */
+	uint64_t start_ns;
+};
+
+/*
+ * The writer's side of rotation, shared with the control thread
+ * (core/rotate.c): the next file opened ahead of time, and a single-producer
+ * single-consumer queue of finished files.
+ */
+struct lc_rotation {
+	uint64_t size_limit; /* -C in bytes, UINT64_MAX = none */
+	uint64_t period_ns;  /* -G, 0 = none */
+	struct lc_medium spare;
+	volatile int spare_ready; /* 1: spare is open (release by its writer) */
+	struct lc_done_file queue[LC_ROTATE_QUEUE];
+	uint32_t q_head; /* next to write: the writer (release) */
+	uint32_t q_tail; /* next to read: the control thread (release) */
 };
 
 /*
@@ -90,9 +129,14 @@ struct lc_writer_task {
 	struct lc_shared *shared;
 	uint32_t snaplen;
 	bool nanosecond;
+	const struct lc_format_ops *format;
+	uint8_t *header; /* the file header, written at the start of every file */
+	size_t header_len;
+	struct lc_clock clock; /* now, for -G while idle and pcapng statistics */
+	uint64_t start_ns;     /* capture start (pcapng isb_starttime) */
 
-	struct lc_medium medium;
-	bool o_direct; /* opened with O_DIRECT */
+	struct lc_medium medium; /* the file being filled */
+	bool o_direct;		 /* opened with O_DIRECT */
 	struct lc_wblock blocks[LC_WRITER_BLOCKS];
 	unsigned int cur;  /* block being filled */
 	unsigned int head; /* oldest block not yet retired */
@@ -107,6 +151,16 @@ struct lc_writer_task {
 	uint64_t retry_tsc; /* when to resubmit a failed block */
 	uint64_t write_calls;
 	int last_errno;
+
+	/* Rotation (-C, -G); rot == NULL: one file, never rotated. */
+	struct lc_rotation *rot;
+	bool file_open;	     /* medium holds an open file */
+	uint64_t rot_end_ns; /* stamps from here go to the next file; 0 = no file */
+	uint64_t rot_size;   /* -C bytes, UINT64_MAX = none */
+	uint64_t min_window; /* -G windows never go back (clock skew, idle close) */
+	uint64_t file_pkts;  /* records in the open file */
+	uint64_t file_start_ns;
+	struct lc_wfile closing[LC_WRITER_CLOSING];
 
 	uint16_t next_ring;			  /* owner: round-robin start */
 	volatile int done;			  /* owner: drained (release) */
@@ -124,9 +178,12 @@ struct lc_worker {
 	struct lc_writer_task *writers[LC_MAX_WRITERS];
 };
 
-/* Set up a writer's blocks after its medium is open (control plane). */
-int lc_writer_init(struct lc_writer_task *w, size_t block_size, const uint8_t *header,
-		size_t header_len);
+/*
+ * Set up a writer's blocks (control plane). The format's file header goes
+ * into the first block when the medium is already open (no rotation).
+ */
+int lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_format_ops *fmt,
+		const uint8_t *header, size_t header_len);
 
 /* Free a writer's blocks. */
 void lc_writer_free(struct lc_writer_task *w);

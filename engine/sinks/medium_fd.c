@@ -20,6 +20,7 @@
 static int
 fd_open(struct lc_medium *m, const char *path, bool want_direct, struct lc_error *err)
 {
+	/* 0666: the permissions come from the umask (linecap sets it from --file-mode). */
 	const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
 	struct stat st;
 	int fd = -1;
@@ -30,12 +31,12 @@ fd_open(struct lc_medium *m, const char *path, bool want_direct, struct lc_error
 		fd = STDOUT_FILENO;
 	} else {
 		if (want_direct)
-			fd = open(path, flags | O_DIRECT, 0644);
+			fd = open(path, flags | O_DIRECT, 0666);
 		if (fd >= 0) {
 			m->direct = true;
 		} else {
 			/* tmpfs and some others refuse O_DIRECT with EINVAL. */
-			fd = open(path, flags, 0644);
+			fd = open(path, flags, 0666);
 		}
 		if (fd < 0)
 			return lc_error_set(err, LC_ERR_OUTPUT, "cannot write '%s': %s", path,

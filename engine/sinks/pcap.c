@@ -15,7 +15,7 @@ struct pcap_file_header_v24 {
 };
 
 static size_t
-pcap_file_header(uint8_t *buf, const struct lc_format_info *info)
+pcap_file_header(uint8_t *buf, size_t room, const struct lc_format_info *info)
 {
 	struct pcap_file_header_v24 h = {
 			.magic = info->nanosecond ? LC_PCAP_MAGIC_NANO : LC_PCAP_MAGIC_MICRO,
@@ -25,6 +25,8 @@ pcap_file_header(uint8_t *buf, const struct lc_format_info *info)
 			.linktype = info->linktype,
 	};
 
+	if (room < sizeof(h))
+		return 0;
 	memcpy(buf, &h, sizeof(h));
 	return sizeof(h);
 }
@@ -32,5 +34,17 @@ pcap_file_header(uint8_t *buf, const struct lc_format_info *info)
 const struct lc_format_ops lc_format_pcap = {
 		.name = "pcap",
 		.file_header = pcap_file_header,
-		.record_overhead = 16,
+		.if_stats = NULL,
+		.record = LC_RECORD_PCAP,
+		.record_overhead = LC_PCAP_RECORD_HDR_LEN,
 };
+
+const struct lc_format_ops *
+lc_format_by_name(const char *name)
+{
+	if (strcmp(name, "pcap") == 0)
+		return &lc_format_pcap;
+	if (strcmp(name, "pcapng") == 0)
+		return &lc_format_pcapng;
+	return NULL;
+}

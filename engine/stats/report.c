@@ -8,6 +8,14 @@
 #include <linecap/report.h>
 
 #include "core/engine_priv.h"
+#include "core/rotate.h"
+
+/* Files a writer completed: with rotation, those published so far. */
+static uint64_t
+writer_files(const struct lc_engine *e, unsigned int i)
+{
+	return e->rotator != NULL ? lc_rotate_files(e, i) : 1;
+}
 
 bool
 lc_invariant_holds(const struct lc_totals *t)
@@ -101,9 +109,11 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 			err += lc_counter_read(&w->cnt[r]->write_errors);
 		}
 		fprintf(f,
-				"  writer %u -> %s: %" PRIu64 " written, %" PRIu64
+				"  writer %u -> %s%s: %" PRIu64 " written, %" PRIu64
 				" write errors%s%s%s\n",
-				i, e->writer_path[i], wr, err, w->o_direct ? ", O_DIRECT" : "",
+				i, e->writer_path[i][0] != '\0' ? e->writer_path[i] : "(no file)",
+				e->rotator != NULL ? " (last of its files)" : "", wr, err,
+				w->o_direct ? ", O_DIRECT" : "",
 				w->last_errno ? ", last error: " : "",
 				w->last_errno ? strerror(w->last_errno) : "");
 	}
@@ -230,8 +240,9 @@ json_writers(FILE *f, const struct lc_engine *e)
 		fprintf(f,
 				", \"written\": %" PRIu64 ", \"bytes\": %" PRIu64
 				", \"write_errors\": %" PRIu64 ", \"write_calls\": %" PRIu64
-				", \"o_direct\": %s}",
-				wr, bytes, err, w->write_calls, w->o_direct ? "true" : "false");
+				", \"o_direct\": %s, \"files\": %" PRIu64 "}",
+				wr, bytes, err, w->write_calls, w->o_direct ? "true" : "false",
+				writer_files(e, i));
 	}
 	fprintf(f, "\n  ]\n");
 }

@@ -4,7 +4,8 @@
 # capabilities (effective, permitted, inheritable, ambient, bounding), no
 # supplementary groups and NoNewPrivs, read from /proc/PID/status while it
 # captures. The output file belongs to UID:GID and reads back valid with the
-# invariant exact. Bad -Z values exit 2. The runtime directory a killed
+# invariant exact; files are 0600 unless --file-mode says otherwise, also when -C
+# rotation creates them after the drop. Bad -Z values exit 2. The runtime directory a killed
 # (SIGKILL) or unprivileged linecap leaves behind is removed by the next run.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -67,7 +68,31 @@ wait "$tpid" || rc=$?
 check_invariant "$j"
 written=$(json_get "$j" .totals.written)
 check "$PCAPCHECK" valid "$out" --count "$written"
-ok "output owned by $uid:$gid, $written packets, invariant exact"
+[ "$(stat -c %a "$out")" = 600 ] || fail "$out has mode $(stat -c %a "$out"), expected 600 (the default)"
+ok "output owned by $uid:$gid, mode 600, $written packets, invariant exact"
+
+# Rotation under -Z: the files opened ahead before the drop and the ones created after
+# it all belong to UID:GID, with --file-mode's permissions.
+rot=$T/rot
+mkdir "$rot"
+chown "$uid:$gid" "$rot"
+lc 60 capture -i net_null0,size=64 -w "$rot/r.pcap" -C 1 -c 200000 -q -Z "$uid:$gid" \
+	--file-mode 0640 --stats-json "$T/rot.json" --eal "$EAL"
+expect_rc 0
+check_invariant "$T/rot.json"
+n=0
+for f in "$rot"/*; do
+	[ "$(stat -c '%u:%g %a' "$f")" = "$uid:$gid 640" ] ||
+		fail "rotated file $f is $(stat -c '%u:%g %a' "$f"), expected $uid:$gid 640"
+	n=$((n + 1))
+done
+[ "$n" -gt 5 ] || fail "only $n files from -C 1 over 200000 packets"
+ok "-C rotation under -Z: $n files, all $uid:$gid mode 640"
+for bad in 8 -1 0x1ff 1000 ''; do
+	lc 30 capture -i net_null0 -w "$T/bad.pcap" --file-mode "$bad" --eal "$EAL"
+	expect_rc 2
+done
+ok "bad --file-mode values exit 2"
 
 for bad in nobody 1:x -1 4294967295 '' 12:; do
 	lc 30 capture -i net_null0 -w "$T/bad.pcap" -Z "$bad" --eal "$EAL"

@@ -307,8 +307,9 @@ cmd_info(int argc, char **argv)
 /* ------------------------------------------------------------------- same */
 
 /*
- * same IN OUT [--snaplen N]
+ * same IN OUT [OUT...] [--snaplen N]
  *
+ * Several OUT files (rotation) are read as one stream, in the order given.
  * linecap reads IN through net_pcap, which turns each IN record into an mbuf
  * of exactly IN's caplen bytes (IN's original wire length is not carried:
  * the PMD only sees the bytes that were captured). So for linecap the wire
@@ -331,8 +332,8 @@ cmd_info(int argc, char **argv)
 static int
 cmd_same(int argc, char **argv)
 {
-	const char *pos[2];
-	int npos = 0, i;
+	const char **pos = xmalloc((size_t)(argc + 1) * sizeof(*pos));
+	int npos = 0, i, cur_out = 1;
 	uint64_t snaplen = 0, idx = 0, bytes = 0;
 	bool have_snap = false;
 	uint64_t short_allowed = 0, short_seen = 0;
@@ -351,14 +352,12 @@ cmd_same(int argc, char **argv)
 			short_allowed = parse_ull(argv[++i], "short count");
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
 			die("unknown option '%s'", argv[i]);
-		} else if (npos < 2) {
-			pos[npos++] = argv[i];
 		} else {
-			die("usage: pcapcheck same [--snaplen N] [--short-count K] IN OUT");
+			pos[npos++] = argv[i];
 		}
 	}
-	if (npos != 2)
-		die("usage: pcapcheck same [--snaplen N] IN OUT");
+	if (npos < 2)
+		die("usage: pcapcheck same [--snaplen N] [--short-count K] IN OUT [OUT...]");
 
 	pi = open_in(pos[0]);
 	po = open_in(pos[1]);
@@ -376,10 +375,25 @@ cmd_same(int argc, char **argv)
 		int ro = next_pkt(po, &ho, &dout, eo);
 		uint32_t want_cap;
 
+		/* Several OUT files are read as one, in the order given (rotation). */
+		while (ro == 0 && cur_out + 1 < npos) {
+			pcap_close(po);
+			po = open_in(pos[++cur_out]);
+			if (pcap_datalink(pi) != pcap_datalink(po)) {
+				result(false, "%s: linktype %d, but %s has linktype %d",
+						pos[cur_out], pcap_datalink(po), pos[0],
+						pcap_datalink(pi));
+				rc = EXIT_MISMATCH;
+				goto out;
+			}
+			ro = next_pkt(po, &ho, &dout, eo);
+		}
+
 		if (ri < 0)
 			snprintf(note, sizeof(note), " (IN read stopped: %s)", ei);
 		if (ro < 0) {
-			result(false, "%s: read error at packet %" PRIu64 ": %s", pos[1], idx, eo);
+			result(false, "%s: read error at packet %" PRIu64 ": %s", pos[cur_out], idx,
+					eo);
 			rc = EXIT_MISMATCH;
 		goto out;
 		}
@@ -436,12 +450,13 @@ cmd_same(int argc, char **argv)
 		rc = EXIT_MISMATCH;
 		goto out;
 	}
-	result(true, "%s == %s: %" PRIu64 " packets, %" PRIu64 " captured bytes identical%s%s%s",
-			pos[1], pos[0], idx, bytes, have_snap ? " (snaplen applied)" : "",
+	result(true, "%s%s == %s: %" PRIu64 " packets, %" PRIu64 " captured bytes identical%s%s%s",
+			pos[1], npos > 2 ? " ... (files in order)" : "", pos[0], idx, bytes, have_snap ? " (snaplen applied)" : "",
 			short_seen ? " (some cut short by the PMD, as linecap reported)" : "", note);
 out:
 	pcap_close(pi);
 	pcap_close(po);
+	free(pos);
 	return rc;
 }
 
@@ -1553,7 +1568,7 @@ usage(FILE *f)
 	      "  count FILE                      packets libpcap reads before EOF/error\n"
 	      "  linktype FILE                   the DLT number\n"
 	      "  info FILE                       packets, linktype, caplen range, magic\n"
-	      "  same [--snaplen N] IN OUT       OUT holds IN's packets, in order, same bytes\n"
+	      "  same [--snaplen N] IN OUT [OUT..] OUT (files in order) holds IN's packets, same bytes\n"
 	      "  monotonic [--nano|--micro] FILE...  timestamps never go back; magic\n"
 	      "  snaplen FILE N [--expect-truncation]  caplen <= N and <= len\n"
 	      "  valid FILE [--count N] [--snaplen N] [--len N] [--nano|--micro]\n"

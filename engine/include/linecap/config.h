@@ -12,6 +12,8 @@
 #define LC_MAX_BURST 512
 #define LC_DEFAULT_SNAPLEN 262144u
 
+#define LC_FILTER_MAX 4096
+
 enum lc_tstamp_precision {
 	LC_TSTAMP_NANO = 0,
 	LC_TSTAMP_MICRO,
@@ -30,17 +32,24 @@ struct lc_capture_conf {
 	struct lc_port_conf ports[LC_MAX_PORTS];
 	unsigned int nb_ports;
 	char output[PATH_MAX]; /* -w: file name pattern (%q = writer), "-" = stdout */
+	/* Output files (writer side): format and rotation. */
+	char format[8];		    /* -F: "pcap" (default) or "pcapng" */
+	uint64_t rotate_bytes;	    /* -C: bytes per file (MB x 1,000,000), 0 = no limit */
+	uint32_t rotate_secs;	    /* -G: new file on each multiple of SEC, 0 = never */
+	uint32_t rotate_files;	    /* -W: files kept per writer, 0 = all */
+	char post_rotate[PATH_MAX]; /* -z: run as `CMD FILE` on every finished file */
 	enum lc_tstamp_precision tstamp_precision;
-	uint32_t snaplen;	   /* -s */
-	uint64_t count;		   /* -c, 0 = unlimited */
-	double duration;	   /* --duration seconds, 0 = unlimited */
-	uint16_t nb_queues;	   /* --queues: rx queues (and writers) per port */
-	char lcores[256];	   /* --lcores: "auto" or an EAL-style list, first = main */
-	char pmd_config[PATH_MAX]; /* --pmd-config: name or file, "" = by driver */
-	char eal_args[4096];	   /* --eal: passed to rte_eal_init verbatim */
-	char stats_json[PATH_MAX]; /* --stats-json, "" = none */
-	bool quiet;		   /* -q: no live status line */
-	bool direct_io;		   /* use O_DIRECT where the file system allows it */
+	uint32_t snaplen;		 /* -s */
+	uint64_t count;			 /* -c, 0 = unlimited */
+	double duration;		 /* --duration seconds, 0 = unlimited */
+	uint16_t nb_queues;		 /* --queues: rx queues (and writers) per port */
+	char lcores[256];		 /* --lcores: "auto" or an EAL-style list, first = main */
+	char pmd_config[PATH_MAX];	 /* --pmd-config: name or file, "" = by driver */
+	char eal_args[4096];		 /* --eal: passed to rte_eal_init verbatim */
+	char stats_json[PATH_MAX];	 /* --stats-json, "" = none */
+	bool quiet;			 /* -q: no live status line */
+	bool direct_io;			 /* use O_DIRECT where the file system allows it */
+	char filter_expr[LC_FILTER_MAX]; /* -f or trailing words: tcpdump expression, "" = none */
 };
 
 /* Defaults for every field. */

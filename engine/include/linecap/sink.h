@@ -71,24 +71,70 @@ extern const struct lc_medium_ops lc_medium_fd_ops;
 
 #define LC_BLOCK_ALIGN 4096u
 
+/* One capture interface of a file: a (port, queue) feeding the writer. */
+struct lc_format_if {
+	const char *name;	 /* pcapng if_name, e.g. "net_null0" or "0000:01:00.0/q1" */
+	const char *description; /* pcapng if_description: driver, port, queue, devargs */
+};
+
 /* What a format needs to know to write its file header. */
 struct lc_format_info {
 	uint32_t snaplen;
 	uint32_t linktype; /* DLT_* */
 	bool nanosecond;
+	const char *filter;	 /* tcpdump expression, "" = none (pcapng if_filter) */
+	const char *os;		 /* pcapng shb_os */
+	const char *hardware;	 /* pcapng shb_hardware */
+	const char *application; /* pcapng shb_userappl */
+	unsigned int nb_ifs;	 /* interface i = EPB interface id i */
+	const struct lc_format_if *ifs;
+};
+
+/* One interface's counters at the end of a file (pcapng ISB), cumulative. */
+struct lc_if_stats {
+	uint64_t start_ns;     /* capture start, ns since the epoch */
+	uint64_t end_ns;       /* when the statistics were taken */
+	uint64_t ifrecv;       /* packets the queue received */
+	uint64_t ifdrop;       /* of those, dropped by linecap (ring full, write errors) */
+	uint64_t filteraccept; /* of those, accepted by the filter */
+};
+
+/* How the writer lays out each packet record (inline, no call per packet). */
+enum lc_record_kind {
+	LC_RECORD_PCAP = 0,   /* 16-byte pcap record header + data */
+	LC_RECORD_PCAPNG_EPB, /* pcapng Enhanced Packet Block, padded to 32 bits */
 };
 
 struct rte_mbuf;
 
 struct lc_format_ops {
 	const char *name;
-	/* Bytes of file header written into `buf` (at least 64 bytes of room). */
-	size_t (*file_header)(uint8_t *buf, const struct lc_format_info *info);
-	/* Largest per-record overhead in bytes (header + padding). */
+	/*
+	 * Write the file header (pcap: 24 bytes; pcapng: SHB + one IDB per
+	 * interface) into `buf`. Returns its length, or 0 if it needs more than
+	 * `room` bytes. Control plane.
+	 */
+	size_t (*file_header)(uint8_t *buf, size_t room, const struct lc_format_info *info);
+	/*
+	 * Bytes of one interface's end-of-file statistics (pcapng ISB) written
+	 * into `buf`, 0 if they do not fit. NULL: the format has none. No
+	 * allocation: it may run on the writer lcore at a rotation.
+	 */
+	size_t (*if_stats)(uint8_t *buf, size_t room, uint32_t if_id, bool nanosecond,
+			const struct lc_if_stats *st);
+	enum lc_record_kind record;
+	/* Largest per-record overhead in bytes (header + padding + trailer). */
 	size_t record_overhead;
 };
 
 extern const struct lc_format_ops lc_format_pcap;
+extern const struct lc_format_ops lc_format_pcapng;
+
+/* The format named `name` ("pcap", "pcapng"), or NULL. */
+const struct lc_format_ops *lc_format_by_name(const char *name);
+
+/* Room for the largest statistics record of one interface (pcapng ISB). */
+#define LC_IF_STATS_MAX 128u
 
 /* Classic pcap magic numbers (libpcap's savefile.c). */
 #define LC_PCAP_MAGIC_MICRO 0xa1b2c3d4u
@@ -97,5 +143,16 @@ extern const struct lc_format_ops lc_format_pcap;
 
 /* Bytes of a classic pcap record header (ts_sec, ts_frac, caplen, len). */
 #define LC_PCAP_RECORD_HDR_LEN 16u
+
+/* pcapng block types and the Enhanced Packet Block's fixed part. */
+#define LC_PCAPNG_SHB 0x0a0d0d0au
+#define LC_PCAPNG_IDB 0x00000001u
+#define LC_PCAPNG_ISB 0x00000005u
+#define LC_PCAPNG_EPB 0x00000006u
+#define LC_PCAPNG_BYTE_ORDER_MAGIC 0x1a2b3c4du
+/* type, total length, interface id, ts high, ts low, caplen, origlen */
+#define LC_PCAPNG_EPB_HDR_LEN 28u
+/* EPB header + up to 3 bytes of padding + trailing total length */
+#define LC_PCAPNG_EPB_OVERHEAD (LC_PCAPNG_EPB_HDR_LEN + 3u + 4u)
 
 #endif
