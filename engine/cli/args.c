@@ -232,7 +232,8 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	cli->file_mode = 0600;
 	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:F:C:G:W:z:", capture_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:F:C:G:W:z:", capture_opts, NULL)) !=
+			-1) {
 		switch (opt) {
 		case 'i':
 			if (add_port(c, optarg, err) < 0)

@@ -48,8 +48,8 @@ lc_privs_parse(const char *s, struct lc_privs *p, struct lc_error *err)
 
 	if (parse_id(s, colon ? (size_t)(colon - s) : strlen(s), &uid) < 0 ||
 			(colon && parse_id(colon + 1, strlen(colon + 1), &gid) < 0))
-		return lc_error_set(err, LC_ERR_USAGE,
-				"-Z '%s': expected a numeric UID or UID:GID", s);
+		return lc_error_set(
+				err, LC_ERR_USAGE, "-Z '%s': expected a numeric UID or UID:GID", s);
 	if (!colon) {
 		const struct passwd *pw = getpwuid((uid_t)uid);
 
