@@ -84,10 +84,13 @@ cmd_capture(int argc, char **argv)
 	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
 		return fail(&err);
 	install_signals();
-	/* Output files are created 0666 & ~umask: the umask gives them --file-mode. */
-	umask(~cli.file_mode & 0777);
 	if (lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
 		return fail(&err);
+	/*
+	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
+	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
+	 */
+	umask(~cli.file_mode & 0777);
 	e = lc_engine_create(&cli.conf, stderr, &err);
 	if (e == NULL) {
 		lc_eal_release_log(cli.verbose);

@@ -53,10 +53,22 @@ LC_OUT=$T/lc.stdout
 LC_ERR=$T/lc.stderr
 BG_PIDS=()
 
+# Kill a background job and everything it started: a job started under `set -m` leads
+# its own process group (kill that); otherwise kill its children, then it. Without this,
+# killing `timeout ... linecap` leaves linecap running, writing into a deleted file.
+kill_tree() {
+	local p=$1 c
+	kill -KILL -- "-$p" 2>/dev/null || true
+	for c in $(cat "/proc/$p/task/"*/children 2>/dev/null); do
+		kill_tree "$c"
+	done
+	kill -KILL "$p" 2>/dev/null || true
+}
+
 cleanup() {
 	local p
 	for p in "${BG_PIDS[@]}"; do
-		kill -KILL "$p" 2>/dev/null || true
+		kill_tree "$p"
 	done
 	rm -rf "$T"
 }

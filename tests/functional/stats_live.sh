@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 require_cmd python3
 
-"$LINECAP" capture -i net_null0,size=64 --queues 2 -w "$T/s-%q.pcap" --duration 5 -q \
+"$LINECAP" capture -i net_null0,size=64 -w /dev/null --duration 8 -q \
 	--stats-json "$T/s.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
 lpid=$!
 BG_PIDS+=("$lpid")
@@ -22,15 +22,28 @@ done
 python3 - "$sock" <<'PY' || fail "live counters inconsistent (see above)"
 import json, socket, sys, time
 path = sys.argv[1]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect(path)
-json.loads(s.recv(16384))  # greeting
+# The socket file can appear a moment before the telemetry thread accepts: retry.
+for attempt in range(50):
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.connect(path)
+        json.loads(s.recv(16384))  # greeting
+        break
+    except (ConnectionError, json.JSONDecodeError, OSError) as e:
+        s.close()
+        time.sleep(0.1)
+else:
+    print(f"cannot talk to telemetry at {path}")
+    sys.exit(1)
 keys = ["received", "written", "dropped_ring_full", "dropped_write_error"]
 prev, n, bad = None, 0, 0
 t_end = time.time() + 3.0
 while time.time() < t_end:
-    s.send(b"/linecap/stats")
-    reply = s.recv(65536)
+    try:
+        s.send(b"/linecap/stats")
+        reply = s.recv(65536)
+    except ConnectionError:
+        break  # capture ended (--duration): judged by the snapshot count below
     if not reply:
         break
     d = json.loads(reply).get("/linecap/stats")
