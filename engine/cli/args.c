@@ -22,6 +22,7 @@ enum {
 	OPT_STATS_JSON,
 	OPT_NO_DIRECT,
 	OPT_FILE_MODE,
+	OPT_ON_DISK_FULL,
 	OPT_HELP,
 };
 
@@ -39,6 +40,7 @@ static const struct option capture_opts[] = {
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
 		{"no-direct-io", no_argument, NULL, OPT_NO_DIRECT},
 		{"file-mode", required_argument, NULL, OPT_FILE_MODE},
+		{"on-disk-full", required_argument, NULL, OPT_ON_DISK_FULL},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -75,6 +77,8 @@ lc_cli_usage(FILE *f)
 		   "  --no-direct-io           buffered writes even where O_DIRECT works\n"
 		   "  -Z UID[:GID]             after setup, run as UID:GID with no capabilities\n"
 		   "  --file-mode OCTAL        permissions of output files (default 0600)\n"
+		   "  --on-disk-full drop|stop  drop and retry until space returns (default), or "
+		   "stop\n"
 		   "  -q                       no live status line\n"
 		   "  -v                       show DPDK's own messages\n"
 		   "  -F pcap|pcapng           output format (default pcap)\n"
@@ -307,6 +311,16 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			break;
 		case OPT_NO_DIRECT:
 			c->direct_io = false;
+			break;
+		case OPT_ON_DISK_FULL:
+			if (strcmp(optarg, "drop") == 0)
+				c->stop_on_disk_full = false;
+			else if (strcmp(optarg, "stop") == 0)
+				c->stop_on_disk_full = true;
+			else
+				return lc_error_set(err, LC_ERR_USAGE,
+						"--on-disk-full '%s': expected drop or stop",
+						optarg);
 			break;
 		case OPT_FILE_MODE: {
 			char *end;

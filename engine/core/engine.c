@@ -239,6 +239,7 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 
 		w->id = wi;
 		w->shared = &e->shared;
+		w->stop_on_disk_full = e->conf.stop_on_disk_full;
 		w->burst = 64;
 		if (open_writer(e, w, err) < 0)
 			return -1;

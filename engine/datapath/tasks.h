@@ -147,6 +147,7 @@ struct lc_writer_task {
 	uint8_t *carry;
 	uint32_t carry_len;
 	int carry_ring;
+	bool stop_on_disk_full; /* --on-disk-full stop: end capture at ENOSPC */
 	bool blocked;	    /* no free block: packets are dropped and counted */
 	uint64_t retry_tsc; /* when to resubmit a failed block */
 	uint64_t write_calls;

@@ -165,6 +165,11 @@ retire(struct lc_writer_task *w, bool wait)
 				return; /* the caller takes the freed block */
 		} else if (h->state == LC_BLOCK_FAILED) {
 			w->last_errno = -h->res;
+			/* --on-disk-full stop: end capture now; the file ends at its last whole
+			 * record. */
+			if (w->stop_on_disk_full &&
+					(w->last_errno == ENOSPC || w->last_errno == EDQUOT))
+				w->shared->stop = 1;
 			if (!h->medium->seekable) {
 				/* A pipe cannot take back a partial write: end capture. */
 				w->shared->fatal_errno = w->last_errno;

@@ -32,4 +32,50 @@ E=$(json_get "$J" '.totals.dropped_write_error')
 [ "$W" -gt 0 ] || fail "nothing written before the disk filled"
 [ "$E" -gt 0 ] || fail "the disk filled but no write error was counted"
 check "$PCAPCHECK" valid "$T/x.pcap" --count "$W" --nano
-ok "disk full: $W written, $E counted as write errors, file valid"
+ok "disk full (--on-disk-full drop, the default): $W written, $E counted as write errors, file valid"
+
+# --on-disk-full stop: capture ends by itself soon after the disk fills (not at
+# --duration 30), exit 5, invariant exact, file valid.
+J2=$T/stop.json
+rc=0
+t0=$(date +%s)
+timeout -k 5 60 unshare -m sh -c '
+	mount -t tmpfs -o size=16m none "$1/small" || exit 90
+	"$2" capture -i net_null0,size=64 -w "$1/small/s.pcap" --duration 30 -q \
+		--on-disk-full stop --stats-json "$1/stop.json" --eal "$3" 2>"$1/err2"
+	rc=$?
+	cp "$1/small/s.pcap" "$1/s.pcap" || exit 91
+	exit $rc' sh "$T" "$LINECAP" "$EAL" || rc=$?
+t=$(($(date +%s) - t0))
+[ "$rc" -eq 5 ] || { cat "$T/err2" >&2; fail "--on-disk-full stop: exit $rc, expected 5"; }
+[ "$t" -lt 25 ] || fail "--on-disk-full stop: ran ${t}s, i.e. did not stop when the disk filled"
+check_invariant "$J2"
+W=$(json_get "$J2" '.totals.written')
+check "$PCAPCHECK" valid "$T/s.pcap" --count "$W" --nano
+ok "--on-disk-full stop: stopped after ${t}s with exit 5, $W written, file valid"
+
+# drop (the default): writing resumes when space returns. Only ~1 MiB is free at the
+# start (a filler takes the rest); 1.5 s in, the filler goes: far more than 1 MiB of
+# packets must then reach the file.
+J3=$T/resume.json
+rc=0
+timeout -k 5 60 unshare -m sh -c '
+	mount -t tmpfs -o size=16m none "$1/small" || exit 90
+	head -c 15m /dev/zero >"$1/small/filler" || exit 92
+	(sleep 1.5; rm -f "$1/small/filler") &
+	"$2" capture -i net_null0,size=64 -w "$1/small/r.pcap" --duration 4 -q \
+		--stats-json "$1/resume.json" --eal "$3" 2>"$1/err3"
+	rc=$?
+	wait
+	cp "$1/small/r.pcap" "$1/r.pcap" || exit 91
+	exit $rc' sh "$T" "$LINECAP" "$EAL" || rc=$?
+[ "$rc" -ne 92 ] || fail "cannot fill the test tmpfs"
+# The disk fills again after the filler goes, so the end is still exit 5.
+[ "$rc" -eq 5 ] || { cat "$T/err3" >&2; fail "resume run: exit $rc, expected 5"; }
+check_invariant "$J3"
+W=$(json_get "$J3" '.totals.written')
+E=$(json_get "$J3" '.totals.dropped_write_error')
+[ "$W" -gt 100000 ] || fail "only $W packets written: writing did not resume when 15 MiB came free"
+[ "$E" -gt 0 ] || fail "no write errors while the disk was full"
+check "$PCAPCHECK" valid "$T/r.pcap" --count "$W" --nano
+ok "disk full then space back: resumed ($W written, $E write errors), file valid"

@@ -49,6 +49,7 @@ struct lc_capture_conf {
 	char stats_json[PATH_MAX];	 /* --stats-json, "" = none */
 	bool quiet;			 /* -q: no live status line */
 	bool direct_io;			 /* use O_DIRECT where the file system allows it */
+	bool stop_on_disk_full;		 /* --on-disk-full stop (default drop) */
 	char filter_expr[LC_FILTER_MAX]; /* -f or trailing words: tcpdump expression, "" = none */
 };
 
