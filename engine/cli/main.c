@@ -72,24 +72,44 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 		fputc('\n', stderr);
 }
 
+/* DPDK or libpcap: forced, or chosen from the -i names; says which on stderr. */
+static int
+choose_source(struct lc_capture_conf *c, struct lc_error *err)
+{
+	char why[512];
+	int kind = lc_source_resolve(c, why, sizeof(why), err);
+
+	if (kind < 0)
+		return -1;
+	c->source = (enum lc_source_kind)kind;
+	fprintf(stderr, "%s\n", why);
+	return 0;
+}
+
 static int
 cmd_capture(int argc, char **argv)
 {
 	struct lc_error err = {0};
 	struct lc_cli cli = {0};
 	struct lc_engine *e;
+	bool eal;
 	int rc = 0;
 
 	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
 		return fail(&err);
+	if (choose_source(&cli.conf, &err) < 0)
+		return fail(&err);
+	eal = cli.conf.source == LC_SOURCE_DPDK;
 	install_signals();
-	if (lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
+	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
 		return fail(&err);
 	e = lc_engine_create(&cli.conf, stderr, &err);
 	if (e == NULL) {
-		lc_eal_release_log(cli.verbose);
+		if (eal)
+			lc_eal_release_log(cli.verbose);
 		rc = fail(&err);
-		lc_eal_teardown();
+		if (eal)
+			lc_eal_teardown();
 		return rc;
 	}
 	running_engine = e;
@@ -110,7 +130,8 @@ cmd_capture(int argc, char **argv)
 out:
 	running_engine = NULL;
 	lc_engine_destroy(e);
-	lc_eal_teardown();
+	if (eal)
+		lc_eal_teardown();
 	return rc;
 }
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <pcap/pcap.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -13,12 +16,23 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include "core/bpf_filter.h"
 #include "core/engine_priv.h"
+#include "core/pcap_engine.h"
 
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
 
 static struct lc_cpu_pick cpu_pick;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void
 lc_plan_set_pick(const struct lc_cpu_pick *pick)
@@ -58,13 +72,13 @@ output_path(const char *pattern, unsigned int writer, char *out, size_t len, str
 	return 0;
 }
 
-static int
-open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
+int
+lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
 	struct lc_format_info fi = {
 			.snaplen = c->snaplen,
-			.linktype = LC_DLT_EN10MB,
+			.linktype = e->linktype,
 			.nanosecond = c->tstamp_precision == LC_TSTAMP_NANO,
 	};
 	uint8_t header[64];
@@ -127,7 +141,7 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 		w->id = wi;
 		w->shared = &e->shared;
 		w->burst = 64;
-		if (open_writer(e, w, err) < 0)
+		if (lc_writer_open(e, w, err) < 0)
 			return -1;
 	}
 	for (p = 0; p < e->nb_ports; p++) {
@@ -162,6 +176,28 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 		}
 	}
 	return 0;
+}
+
+/* Compile the filter once, load one JIT-compiled copy per rx task. */
+static int
+setup_filters(struct lc_engine *e, struct lc_error *err)
+{
+	struct bpf_program prog;
+	unsigned int i;
+	int ret = 0;
+
+	if (e->conf.filter_expr[0] == '\0')
+		return 0;
+	if (lc_filter_compile(e->conf.filter_expr, (int)e->linktype, e->conf.snaplen, &prog,
+			    err) < 0)
+		return -1;
+	e->filter_jit = true;
+	for (i = 0; i < e->nb_rx && ret == 0; i++) {
+		ret = lc_filter_load(&prog, &e->rx[i].filter, err);
+		e->filter_jit &= e->rx[i].filter.jit != NULL;
+	}
+	pcap_freecode(&prog);
+	return ret;
 }
 
 /*
@@ -240,6 +276,11 @@ print_plan(const struct lc_engine *e, FILE *f)
 	fprintf(f, " (%s%s%s)\n", e->run_to_completion ? "run-to-completion: " : "pipeline",
 			e->run_to_completion ? "fewer worker lcores than tasks" : "",
 			pick->automatic ? "; auto" : "");
+	if (e->conf.filter_expr[0] != '\0')
+		fprintf(f, "filter: %s on every rx lcore%s\n",
+				e->filter_jit ? "JIT-compiled eBPF (rte_bpf)"
+					      : "rte_bpf interpreter",
+				e->filter_jit ? "" : " (rte_bpf has no JIT for this CPU)");
 }
 
 struct lc_engine *
@@ -259,14 +300,7 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 	}
 	e->conf = *conf;
 	e->shared.count_limit = conf->count;
-	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
-	if (e->shared.ts_offset < 0) {
-		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
-				rte_strerror(rte_errno));
-		goto fail;
-	}
-	lc_clock_anchor_tsc(&e->tsc_clock);
-	lc_sym_hash_init(&e->hash);
+	e->linktype = LC_DLT_EN10MB;
 	e->nb_writers = conf->nb_queues;
 	if (e->nb_writers > 1 && strcmp(conf->output, "-") == 0) {
 		lc_error_set(err, LC_ERR_USAGE,
@@ -282,6 +316,20 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 				conf->nb_queues, conf->nb_queues);
 		goto fail;
 	}
+
+	if (conf->source == LC_SOURCE_PCAP) {
+		if (lc_pcap_engine_build(e, plan_out, err) < 0)
+			goto fail;
+		return e;
+	}
+	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
+	if (e->shared.ts_offset < 0) {
+		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	lc_clock_anchor_tsc(&e->tsc_clock);
+	lc_sym_hash_init(&e->hash);
 
 	for (p = 0; p < conf->nb_ports; p++) {
 		struct lc_port *port = &e->ports[p];
@@ -303,7 +351,7 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 				    &e->tsc_clock, err) < 0)
 			goto fail;
 	}
-	if (build_tasks(e, err) < 0 || place_tasks(e, err) < 0)
+	if (build_tasks(e, err) < 0 || setup_filters(e, err) < 0 || place_tasks(e, err) < 0)
 		goto fail;
 	if (lc_telemetry_register(e) < 0) {
 		lc_error_set(err, LC_ERR_RUNTIME,
@@ -324,7 +372,9 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 {
 	unsigned int i;
 
-	e->start_tsc = rte_rdtsc();
+	e->start_ns = mono_ns();
+	if (e->pcap_mode)
+		return lc_pcap_engine_start(e, err);
 	for (i = 0; i < e->nb_workers; i++) {
 		int ret = rte_eal_remote_launch(
 				lc_worker_main, &e->workers[i], e->workers[i].lcore_id);
@@ -351,6 +401,8 @@ lc_engine_running(const struct lc_engine *e)
 {
 	unsigned int i;
 
+	if (e->pcap_mode)
+		return lc_pcap_engine_running(e);
 	for (i = 0; i < e->nb_workers; i++)
 		if (rte_eal_get_lcore_state(e->workers[i].lcore_id) == RUNNING)
 			return true;
@@ -375,9 +427,11 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 	unsigned int i;
 	int ret = 0;
 
-	if (e->launched)
+	if (e->pcap_mode)
+		ret = lc_pcap_engine_wait(e, err);
+	else if (e->launched)
 		rte_eal_mp_wait_lcore();
-	e->end_tsc = rte_rdtsc();
+	e->end_ns = mono_ns();
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 		int r = lc_writer_finish(w);
@@ -386,7 +440,7 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 			ret = lc_error_set(err, LC_ERR_OUTPUT, "cannot complete '%s': %s",
 					e->writer_path[i], strerror(-r));
 	}
-	for (i = 0; i < e->nb_ports; i++)
+	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_read_stats(&e->ports[i]);
 	e->joined = true;
 	return ret;
@@ -400,7 +454,10 @@ lc_engine_destroy(struct lc_engine *e)
 	if (e == NULL)
 		return;
 	lc_telemetry_unregister();
-	if (e->launched && !e->joined) {
+	if (e->pcap_mode) {
+		lc_engine_request_stop(e);
+		lc_pcap_engine_close(e); /* joins any thread still running */
+	} else if (e->launched && !e->joined) {
 		lc_engine_request_stop(e);
 		rte_eal_mp_wait_lcore();
 	}
@@ -411,9 +468,11 @@ lc_engine_destroy(struct lc_engine *e)
 			w->medium.ops->close(&w->medium, NULL, 0, 0, 0);
 		lc_writer_free(w);
 	}
+	for (i = 0; i < e->nb_rx; i++)
+		lc_filter_unload(&e->rx[i].filter);
 	for (i = 0; i < e->nb_rings; i++)
 		rte_ring_free(e->rings[i]);
-	for (i = 0; i < e->nb_ports; i++)
+	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_close(&e->ports[i]);
 	free(e->ring_cnt);
 	free(e);
@@ -422,9 +481,9 @@ lc_engine_destroy(struct lc_engine *e)
 double
 lc_engine_elapsed(const struct lc_engine *e)
 {
-	uint64_t end = e->end_tsc ? e->end_tsc : rte_rdtsc();
+	uint64_t end = e->end_ns ? e->end_ns : mono_ns();
 
-	return e->start_tsc ? (double)(end - e->start_tsc) / (double)rte_get_tsc_hz() : 0.0;
+	return e->start_ns ? (double)(end - e->start_ns) / 1e9 : 0.0;
 }
 
 void
@@ -432,6 +491,8 @@ lc_engine_refresh_ports(struct lc_engine *e)
 {
 	unsigned int i;
 
+	if (e->pcap_mode)
+		return; /* each capture thread reads its own pcap_stats */
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
 }
@@ -446,7 +507,12 @@ lc_engine_totals(struct lc_engine *e, struct lc_totals *t)
 		t->received += lc_counter_read(&e->rx_cnt[i].received);
 		t->rx_bytes += lc_counter_read(&e->rx_cnt[i].rx_bytes);
 		t->ring_full += lc_counter_read(&e->rx_cnt[i].ring_full);
+		t->filtered += lc_counter_read(&e->rx_cnt[i].filtered);
+		t->ps_drop += lc_counter_read(&e->rx_cnt[i].ps_drop);
+		t->ps_ifdrop += lc_counter_read(&e->rx_cnt[i].ps_ifdrop);
 	}
+	t->filter_on = e->conf.filter_expr[0] != '\0';
+	t->pcap = e->pcap_mode;
 	for (i = 0; i < e->nb_rings; i++) {
 		t->written += lc_counter_read(&e->ring_cnt[i].written);
 		t->written_bytes += lc_counter_read(&e->ring_cnt[i].written_bytes);

@@ -34,6 +34,14 @@ struct lc_shared {
 	int ts_offset;	      /* mbuf dynfield holding the ns timestamp */
 } __rte_cache_aligned;
 
+struct rte_bpf;
+
+/* A loaded BPF filter: JIT code if rte_bpf made some, else the interpreter. */
+struct lc_rx_filter {
+	struct rte_bpf *bpf; /* NULL = no filter */
+	uint64_t (*jit)(void *mbuf);
+};
+
 /* One (port, queue) polled with rte_eth_rx_burst. */
 struct lc_rx_task {
 	uint16_t port_id;
@@ -50,6 +58,7 @@ struct lc_rx_task {
 	int hw_ts_offset;		/* dynfield of the hw stamp, or -1 */
 	uint64_t last_ns;		/* owner: keeps stamps monotonic */
 	volatile int done;		/* owner: no more enqueues (release) */
+	struct lc_rx_filter filter;	/* this task's own copy of the filter */
 } __rte_cache_aligned;
 
 #define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)
@@ -136,6 +145,15 @@ unsigned int lc_rx_poll(struct lc_rx_task *t);
 
 /* writer: one poll over all rings. Returns packets taken from rings. */
 unsigned int lc_writer_poll(struct lc_writer_task *w);
+
+/*
+ * writer fed without rings (libpcap path, same thread as the capture):
+ * append one packet of `caplen` bytes at `data` (cut to the snaplen) as
+ * ring `r`'s, and, when the capture is idle, collect writes and flush pipes.
+ */
+void lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_t *data,
+		uint32_t caplen, uint32_t len);
+void lc_writer_idle(struct lc_writer_task *w);
 
 /* writer: true once all producers are done and every ring is empty. */
 bool lc_writer_drained(const struct lc_writer_task *w);

@@ -155,6 +155,37 @@ seal_block(struct lc_writer_task *w, uint16_t r, uint32_t rec_len)
 		w->blocked = true; /* a failed block holds the buffers */
 }
 
+/* Where the next record's data goes: right after its header. */
+static inline uint8_t *
+record_data(struct lc_writer_task *w)
+{
+	return w->blocks[w->cur].buf + w->used + sizeof(struct pcap_rec_hdr);
+}
+
+/*
+ * The record's `caplen` data bytes are in place (record_data): write its
+ * header, count it as pending on ring `r`, seal the block when full.
+ */
+static void
+put_record(struct lc_writer_task *w, uint16_t r, uint64_t ns, uint32_t caplen, uint32_t len)
+{
+	struct lc_wblock *b = &w->blocks[w->cur];
+	struct pcap_rec_hdr h;
+
+	h.ts_sec = (uint32_t)(ns / 1000000000u);
+	h.ts_frac = (uint32_t)(ns % 1000000000u);
+	if (!w->nanosecond)
+		h.ts_frac /= 1000u;
+	h.caplen = caplen;
+	h.len = len;
+	memcpy(b->buf + w->used, &h, sizeof(h));
+	w->used += sizeof(h) + caplen;
+	b->pend[r]++;
+	b->pend_bytes[r] += sizeof(h) + caplen;
+	if (w->used >= w->block_size)
+		seal_block(w, r, (uint32_t)(sizeof(h) + caplen));
+}
+
 static void
 append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsigned int n)
 {
@@ -163,22 +194,16 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 	for (i = 0; i < n; i++) {
 		const struct rte_mbuf *m = pkts[i];
 		uint64_t ns = *RTE_MBUF_DYNFIELD(m, w->shared->ts_offset, uint64_t *);
-		uint32_t caplen = RTE_MIN(m->pkt_len, w->snaplen);
+		uint32_t len = m->pkt_len;
+		uint32_t caplen = RTE_MIN(len, w->snaplen);
 		uint32_t left = caplen;
-		struct lc_wblock *b = &w->blocks[w->cur];
-		struct pcap_rec_hdr h;
 		uint8_t *dst;
 
 		if (w->blocked) {
 			lc_counter_add(&w->cnt[r]->write_errors, n - i);
 			return;
 		}
-		h.ts_sec = (uint32_t)(ns / 1000000000u);
-		h.ts_frac = (uint32_t)(ns % 1000000000u);
-		if (!w->nanosecond)
-			h.ts_frac /= 1000u;
-		h.len = m->pkt_len;
-		dst = b->buf + w->used + sizeof(h);
+		dst = record_data(w);
 		for (; left > 0 && m != NULL; m = m->next) {
 			uint32_t k = RTE_MIN((uint32_t)m->data_len, left);
 
@@ -191,13 +216,7 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			caplen -= left;
 			lc_counter_add(&w->cnt[r]->pmd_short, 1);
 		}
-		h.caplen = caplen;
-		memcpy(b->buf + w->used, &h, sizeof(h));
-		w->used += sizeof(h) + caplen;
-		b->pend[r]++;
-		b->pend_bytes[r] += sizeof(h) + caplen;
-		if (w->used >= w->block_size)
-			seal_block(w, r, (uint32_t)(sizeof(h) + caplen));
+		put_record(w, r, ns, caplen, len);
 	}
 }
 
@@ -253,6 +272,16 @@ flush_partial(struct lc_writer_task *w)
 	w->used = 0;
 }
 
+/* Nothing arrived: collect finished writes; give a pipe reader what we have. */
+static void
+writer_idle(struct lc_writer_task *w)
+{
+	if (w->head != w->cur)
+		retire(w, false);
+	if (w->medium.is_pipe && w->used > 0 && w->head == w->cur && !w->blocked)
+		flush_partial(w);
+}
+
 unsigned int
 lc_writer_poll(struct lc_writer_task *w)
 {
@@ -276,13 +305,37 @@ lc_writer_poll(struct lc_writer_task *w)
 		total += n;
 	}
 	w->next_ring = (uint16_t)((w->next_ring + 1) % w->nb_rings);
-	if (total == 0) {
-		if (w->head != w->cur)
-			retire(w, false);
-		if (w->medium.is_pipe && w->used > 0 && w->head == w->cur && !w->blocked)
-			flush_partial(w);
-	}
+	if (total == 0)
+		writer_idle(w);
 	return total;
+}
+
+/* libpcap path: one packet from a pcap_dispatch callback, same thread. */
+void
+lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_t *data,
+		uint32_t caplen, uint32_t len)
+{
+	if (w->blocked) {
+		lc_counter_add(&w->cnt[r]->write_errors, 1);
+		return;
+	}
+	caplen = RTE_MIN(caplen, w->snaplen);
+	memcpy(record_data(w), data, caplen);
+	put_record(w, r, ns, caplen, len);
+}
+
+void
+lc_writer_idle(struct lc_writer_task *w)
+{
+	if (!w->blocked) {
+		writer_idle(w);
+		return;
+	}
+	/* As poll_blocked, without rings: retry on time, take a freed block. */
+	if (!w->shared->fatal)
+		retire(w, false);
+	if (w->blocks[(w->cur + 1) % LC_WRITER_BLOCKS].state == LC_BLOCK_FREE)
+		take_next_block(w, w->blocks[w->cur].offset + w->block_size);
 }
 
 bool

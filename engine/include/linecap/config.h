@@ -12,6 +12,15 @@
 #define LC_MAX_BURST 512
 #define LC_DEFAULT_SNAPLEN 262144u
 
+/* Where packets come from (--source). */
+enum lc_source_kind {
+	LC_SOURCE_AUTO = 0, /* a kernel netdev name -> libpcap, anything else -> DPDK */
+	LC_SOURCE_DPDK,
+	LC_SOURCE_PCAP, /* libpcap on kernel interfaces: no EAL, no hugepages */
+};
+
+#define LC_FILTER_MAX 4096
+
 enum lc_tstamp_precision {
 	LC_TSTAMP_NANO = 0,
 	LC_TSTAMP_MICRO,
@@ -41,6 +50,10 @@ struct lc_capture_conf {
 	char stats_json[PATH_MAX]; /* --stats-json, "" = none */
 	bool quiet;		   /* -q: no live status line */
 	bool direct_io;		   /* use O_DIRECT where the file system allows it */
+	/* Filters and sources (rx side). */
+	char filter_expr[LC_FILTER_MAX]; /* -f or trailing words: tcpdump expression, "" = none */
+	enum lc_source_kind source;	 /* --source */
+	uint32_t buffer_kib;		 /* -B: libpcap kernel buffer in KiB, 0 = default */
 };
 
 /* Defaults for every field. */
