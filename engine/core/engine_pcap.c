@@ -25,7 +25,7 @@ print_plan(const struct lc_engine *e, FILE *f)
 	fprintf(f, "libpcap %s: %u capture thread%s", e->ports[0].name, e->nb_rx,
 			e->nb_rx > 1 ? "s" : "");
 	if (e->nb_rx > 1)
-		fprintf(f, " in PACKET_FANOUT group %u (hash, defrag)", e->fanout_group);
+		fprintf(f, " in PACKET_FANOUT group %u (hash)", e->fanout_group);
 	fprintf(f, ", TPACKET_V%d, buffer ", tpv);
 	if (c->buffer_kib != 0)
 		fprintf(f, "%u KiB", c->buffer_kib);

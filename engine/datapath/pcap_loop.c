@@ -9,6 +9,7 @@
  * ps_recv = delivered + ps_drop, and delivered = written + write errors
  * + packets past -c (counted as `filtered`).
  */
+#include <poll.h>
 #include <time.h>
 
 #include "datapath/pcap_loop.h"
@@ -63,6 +64,18 @@ should_stop(const struct lc_shared *sh)
 	       __atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED) >= sh->count_limit;
 }
 
+/*
+ * The handle is non-blocking (libpcap's own TPACKET_V3 poll would wait
+ * forever when idle): wait here for a retired block, at most `ms`.
+ */
+static void
+wait_readable(const struct lc_pcap_task *t, int ms)
+{
+	struct pollfd p = {.fd = t->fd, .events = POLLIN};
+
+	poll(&p, 1, ms);
+}
+
 /* Read what the kernel still holds once nothing more can enter. */
 static void
 drain(struct lc_pcap_task *t)
@@ -78,10 +91,11 @@ drain(struct lc_pcap_task *t)
 
 		if (n < 0)
 			break;
+		lc_writer_idle(t->w);
 		if (n == 0) {
-			lc_writer_idle(t->w);
 			if (mono_ns() >= deadline)
 				break;
+			wait_readable(t, 10);
 		}
 	}
 }
@@ -101,8 +115,9 @@ lc_pcap_thread_main(void *arg)
 			t->shared->fatal = 1;
 			break;
 		}
+		lc_writer_idle(t->w);
 		if (n == 0)
-			lc_writer_idle(t->w);
+			wait_readable(t, t->timeout_ms);
 		if (mono_ns() >= t->next_stats_ns) {
 			lc_pcap_read_stats(t);
 			t->next_stats_ns += STATS_PERIOD_NS;

@@ -66,6 +66,9 @@ lc_pcap_open(struct lc_pcap_task *t, const char *ifname, const struct lc_capture
 	if (rc < 0)
 		return pcap_fail(h, rc, ifname, err);
 	t->nano = pcap_get_tstamp_precision(h) == PCAP_TSTAMP_PRECISION_NANO;
+	/* The capture thread polls itself, with a timeout (datapath/pcap_loop.c). */
+	if (pcap_setnonblock(h, 1, eb) < 0)
+		return lc_error_set(err, LC_ERR_DEVICE, "%s: %s", ifname, eb);
 	t->fd = pcap_fileno(h);
 	/* Closed until every socket of the group is in place (lc_pcap_set_filter). */
 	rc = attach_reject_all(t->fd);
@@ -95,7 +98,12 @@ lc_pcap_join_fanout(struct lc_pcap_task *tasks, unsigned int n, uint16_t *group,
 	unsigned int tries, i;
 
 	for (tries = 0; tries < 64; tries++, id++) {
-		int mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+		/*
+		 * Hash mode (symmetric), without PACKET_FANOUT_FLAG_DEFRAG: that
+		 * flag makes the kernel hand the group reassembled datagrams
+		 * instead of the fragments on the wire.
+		 */
+		int mode = PACKET_FANOUT_HASH;
 		int val = (int)id | (mode << 16);
 
 		for (i = 0; i < n; i++)
