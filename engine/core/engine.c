@@ -277,10 +277,12 @@ print_plan(const struct lc_engine *e, FILE *f)
 			e->run_to_completion ? "fewer worker lcores than tasks" : "",
 			pick->automatic ? "; auto" : "");
 	if (e->conf.filter_expr[0] != '\0')
-		fprintf(f, "filter: %s on every rx lcore%s\n",
+		fprintf(f, "filter: %s on every rx lcore%s%s%s\n",
 				e->filter_jit ? "JIT-compiled eBPF (rte_bpf)"
 					      : "rte_bpf interpreter",
-				e->filter_jit ? "" : " (rte_bpf has no JIT for this CPU)");
+				e->filter_jit ? "" : " (JIT not used: ",
+				e->filter_jit ? "" : e->rx[0].filter.no_jit_reason,
+				e->filter_jit ? "" : ")");
 }
 
 struct lc_engine *

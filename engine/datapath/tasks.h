@@ -40,6 +40,7 @@ struct rte_bpf;
 struct lc_rx_filter {
 	struct rte_bpf *bpf; /* NULL = no filter */
 	uint64_t (*jit)(void *mbuf);
+	const char *no_jit_reason; /* why `jit` is NULL (control plane only) */
 };
 
 /* One (port, queue) polled with rte_eth_rx_burst. */
