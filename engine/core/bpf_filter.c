@@ -82,6 +82,7 @@ int
 lc_filter_load(const struct bpf_program *prog, struct lc_rx_filter *f, struct lc_error *err)
 {
 	struct rte_bpf_prm *prm = rte_bpf_convert(prog);
+	const char *jit_env = getenv("LINECAP_BPF_JIT");
 	struct rte_bpf_jit jit = {0};
 
 	if (prm == NULL)
@@ -92,14 +93,14 @@ lc_filter_load(const struct bpf_program *prog, struct lc_rx_filter *f, struct lc
 	f->no_jit_reason = NULL;
 	if (jit_miscompiles(prm))
 		f->no_jit_reason = "DPDK 22.11's x86 JIT miscompiles 'jset' with a small constant";
-	else if (getenv("LINECAP_BPF_JIT") != NULL && strcmp(getenv("LINECAP_BPF_JIT"), "0") == 0)
+	else if (jit_env != NULL && strcmp(jit_env, "0") == 0)
 		f->no_jit_reason = "LINECAP_BPF_JIT=0";
 	/* rte_bpf_load copies the instructions: prm can go right after. */
 	f->bpf = rte_bpf_load(prm);
 	rte_free(prm);
 	if (f->bpf == NULL)
-		return lc_error_set(err, LC_ERR_RUNTIME, "rte_bpf_load: %s",
-				rte_strerror(rte_errno));
+		return lc_error_set(
+				err, LC_ERR_RUNTIME, "rte_bpf_load: %s", rte_strerror(rte_errno));
 	f->jit = NULL;
 	if (rte_bpf_get_jit(f->bpf, &jit) == 0 && jit.func != NULL && f->no_jit_reason == NULL)
 		f->jit = jit.func;

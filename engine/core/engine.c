@@ -188,8 +188,8 @@ setup_filters(struct lc_engine *e, struct lc_error *err)
 
 	if (e->conf.filter_expr[0] == '\0')
 		return 0;
-	if (lc_filter_compile(e->conf.filter_expr, (int)e->linktype, e->conf.snaplen, &prog,
-			    err) < 0)
+	if (lc_filter_compile(e->conf.filter_expr, (int)e->linktype, e->conf.snaplen, &prog, err) <
+			0)
 		return -1;
 	e->filter_jit = true;
 	for (i = 0; i < e->nb_rx && ret == 0; i++) {

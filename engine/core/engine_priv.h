@@ -69,9 +69,9 @@ struct lc_engine {
 	bool joined;
 
 	/* rx side: filter and the libpcap path (core/engine_pcap.c) */
-	uint32_t linktype;	  /* DLT_* of every port */
-	bool filter_jit;	  /* the DPDK filter runs JIT-compiled */
-	bool pcap_mode;		  /* libpcap path: no EAL, no lcores, no rings */
+	uint32_t linktype;	   /* DLT_* of every port */
+	bool filter_jit;	   /* the DPDK filter runs JIT-compiled */
+	bool pcap_mode;		   /* libpcap path: no EAL, no lcores, no rings */
 	struct lc_pcap_task *pcap; /* nb_rx capture threads, each with its writer */
 	uint16_t fanout_group;
 };

@@ -27,9 +27,9 @@ int lc_pcap_open(struct lc_pcap_task *t, const char *ifname, const struct lc_cap
 /* TPACKET version libpcap chose for the socket (1..3), -1 if unknown. */
 int lc_pcap_tpacket_version(const struct lc_pcap_task *t);
 
-/* Join all `n` sockets into one PACKET_FANOUT group, hash mode + defrag. */
-int lc_pcap_join_fanout(struct lc_pcap_task *tasks, unsigned int n, uint16_t *group,
-		struct lc_error *err);
+/* Join all `n` sockets into one PACKET_FANOUT group, hash mode (no defrag: see pcap_live.c). */
+int lc_pcap_join_fanout(
+		struct lc_pcap_task *tasks, unsigned int n, uint16_t *group, struct lc_error *err);
 
 /* pcap_compile on the handle + pcap_setfilter ("" = everything). Opens the socket. */
 int lc_pcap_set_filter(struct lc_pcap_task *t, const char *expr, struct lc_error *err);

@@ -24,8 +24,7 @@ is_kernel_netdev(const char *dev)
 }
 
 int
-lc_source_resolve(const struct lc_capture_conf *c, char *why, size_t why_len,
-		struct lc_error *err)
+lc_source_resolve(const struct lc_capture_conf *c, char *why, size_t why_len, struct lc_error *err)
 {
 	unsigned int i, kernel = 0;
 

@@ -90,8 +90,8 @@ lc_pcap_tpacket_version(const struct lc_pcap_task *t)
 }
 
 int
-lc_pcap_join_fanout(struct lc_pcap_task *tasks, unsigned int n, uint16_t *group,
-		struct lc_error *err)
+lc_pcap_join_fanout(
+		struct lc_pcap_task *tasks, unsigned int n, uint16_t *group, struct lc_error *err)
 {
 	/* libpcap 1.10 has no fanout API: PACKET_FANOUT on its socket. */
 	uint16_t id = (uint16_t)getpid();

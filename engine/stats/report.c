@@ -103,8 +103,8 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 			if (e->ports[p].port_id == rx->port_id)
 				name = e->ports[p].name;
 		fprintf(f,
-				"  %s/q%u: %" PRIu64 " received, %" PRIu64 " dropped by ring, %" PRIu64
-				" filtered%s",
+				"  %s/q%u: %" PRIu64 " received, %" PRIu64
+				" dropped by ring, %" PRIu64 " filtered%s",
 				name, rx->queue_id, lc_counter_read(&rx->cnt->received),
 				lc_counter_read(&rx->cnt->ring_full),
 				lc_counter_read(&rx->cnt->filtered), e->pcap_mode ? "" : "\n");
@@ -231,8 +231,8 @@ json_ports(FILE *f, const struct lc_engine *e)
 					"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": "
 					"%" PRIu64 ", \"written\": %" PRIu64
 					", \"dropped_ring_full\": %" PRIu64
-					", \"dropped_write_error\": %" PRIu64 ", \"filtered\": %" PRIu64
-					", ",
+					", \"dropped_write_error\": %" PRIu64
+					", \"filtered\": %" PRIu64 ", ",
 					qsep, t->queue_id, lcore_of_rx(e, t),
 					lc_counter_read(&t->cnt->received), wr,
 					lc_counter_read(&t->cnt->ring_full), werr,

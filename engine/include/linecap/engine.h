@@ -35,8 +35,8 @@ void lc_eal_release_log(bool show);
  * libpcap; otherwise DPDK. Writes one line explaining the choice into `why`.
  * Returns the lc_source_kind, or -1 with err set (kernel and DPDK -i mixed).
  */
-int lc_source_resolve(const struct lc_capture_conf *c, char *why, size_t why_len,
-		struct lc_error *err);
+int lc_source_resolve(
+		const struct lc_capture_conf *c, char *why, size_t why_len, struct lc_error *err);
 
 /* Release what lc_eal_setup took. */
 void lc_eal_teardown(void);
