@@ -72,7 +72,10 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 		fputc('\n', stderr);
 }
 
-/* DPDK or libpcap: forced, or chosen from the -i names; says which on stderr. */
+/* Why this path: printed once the capture is set up (an error stays one line). */
+static char source_why[512];
+
+/* DPDK or libpcap: forced, or chosen from the -i names. */
 static int
 choose_source(struct lc_capture_conf *c, struct lc_error *err)
 {
@@ -82,7 +85,7 @@ choose_source(struct lc_capture_conf *c, struct lc_error *err)
 	if (kind < 0)
 		return -1;
 	c->source = (enum lc_source_kind)kind;
-	fprintf(stderr, "%s\n", why);
+	snprintf(source_why, sizeof(source_why), "%s", why);
 	return 0;
 }
 
@@ -112,6 +115,7 @@ cmd_capture(int argc, char **argv)
 			lc_eal_teardown();
 		return rc;
 	}
+	fprintf(stderr, "%s\n", source_why);
 	running_engine = e;
 	if (stop_requested)
 		lc_engine_request_stop(e);

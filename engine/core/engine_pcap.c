@@ -68,7 +68,11 @@ lc_pcap_engine_build(struct lc_engine *e, FILE *plan_out, struct lc_error *err)
 	if (e->pcap == NULL || e->ring_cnt == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 	memset(e->ring_cnt, 0, sizeof(*e->ring_cnt) * n);
-	snprintf(port->name, sizeof(port->name), "%s", c->ports[0].devargs);
+	if (strlen(c->ports[0].devargs) >= sizeof(port->name))
+		return lc_error_set(err, LC_ERR_DEVICE, "-i '%s': not a kernel interface name",
+				c->ports[0].devargs);
+	snprintf(port->name, sizeof(port->name), "%.*s", (int)sizeof(port->name) - 1,
+			c->ports[0].devargs);
 	snprintf(port->driver, sizeof(port->driver), "libpcap");
 	port->nb_rxq = (uint16_t)n;
 	port->prof.counters = 0; /* imissed, ierrors, rx_nombuf: n/a */
