@@ -126,13 +126,16 @@ lc_rx_poll(struct lc_rx_task *t)
 	uint16_t want = t->burst;
 	uint16_t n, kept;
 
-	if (sh->count_limit != 0) {
+	/* -c counts received packets, or with a filter (as tcpdump) accepted ones. */
+	bool budget_first = sh->count_limit != 0 && t->filter.bpf == NULL;
+
+	if (budget_first) {
 		want = budget_reserve(sh, want);
 		if (want == 0)
 			return 0;
 	}
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, want);
-	if (n < want && sh->count_limit != 0)
+	if (n < want && budget_first)
 		__atomic_fetch_sub(&sh->count_taken, want - n, __ATOMIC_RELAXED);
 	if (n == 0)
 		return 0;
@@ -140,6 +143,16 @@ lc_rx_poll(struct lc_rx_task *t)
 	stamp_burst(t, pkts, n, sh->ts_offset);
 	lc_counter_add(&t->cnt->received, n);
 	kept = t->filter.bpf != NULL ? filter_burst(t, pkts, n) : n;
+	if (kept > 0 && sh->count_limit != 0 && !budget_first) {
+		uint16_t k = budget_reserve(sh, kept);
+
+		/* Accepted past -c COUNT: freed and counted with the filtered. */
+		if (k < kept) {
+			rte_pktmbuf_free_bulk(pkts + k, kept - k);
+			lc_counter_add(&t->cnt->filtered, kept - k);
+		}
+		kept = k;
+	}
 	if (kept == 0)
 		return n;
 	if (t->nb_rings == 1)

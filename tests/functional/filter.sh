@@ -62,6 +62,17 @@ done
 LC_ERR=$T/lc.stderr
 ok "${#FILTERS[@]} expressions: linecap == tcpdump on $N packets"
 
+# -c with a filter counts accepted packets, as tcpdump -c does; accepted
+# packets past the count are freed and counted with the filtered.
+lc 60 capture -i "net_pcap0,rx_pcap=$MIX" -w "$T/c.pcap" -c 10 -q --stats-json "$T/c.json" \
+	--eal "$EAL" -f 'udp'
+expect_rc 0
+check "$PCAPCHECK" valid "$T/c.pcap" --count 10
+check_invariant "$T/c.json"
+tcpdump -r "$MIX" -w "$T/c-want.pcap" -c 10 udp 2>/dev/null
+check "$PCAPCHECK" same "$T/c-want.pcap" "$T/c.pcap"
+ok "-c 10 with a filter: the first 10 accepted packets, as tcpdump -c 10"
+
 # Bad expressions: exit 2, one line, libpcap's words as tcpdump prints them.
 for bad in 'tcp and and' 'port nosuchservice' 'ether[0:3] = 1'; do
 	tmsg=$(tcpdump -r "$MIX" -w /dev/null "$bad" 2>&1 | grep '^tcpdump: ' | tail -n 1) || true
