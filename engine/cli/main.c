@@ -100,7 +100,7 @@ cmd_capture(int argc, char **argv)
 
 	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
 		return fail(&err);
-	if (choose_source(&cli.conf, &err) < 0)
+	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
 		return fail(&err);
 	eal = cli.conf.source == LC_SOURCE_DPDK;
 	install_signals();

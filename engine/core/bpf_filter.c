@@ -13,6 +13,9 @@
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
+#include <linecap/engine.h>
+#include <linecap/sink.h>
+
 #include "core/bpf_filter.h"
 
 int
@@ -76,6 +79,19 @@ jit_miscompiles(const struct rte_bpf_prm *prm)
 			return true;
 	}
 	return false;
+}
+
+int
+lc_filter_check(const struct lc_capture_conf *c, struct lc_error *err)
+{
+	struct bpf_program prog;
+
+	if (c->filter_expr[0] == '\0' || c->source != LC_SOURCE_DPDK)
+		return 0;
+	if (lc_filter_compile(c->filter_expr, LC_DLT_EN10MB, c->snaplen, &prog, err) < 0)
+		return -1;
+	pcap_freecode(&prog);
+	return 0;
 }
 
 int

@@ -38,6 +38,13 @@ void lc_eal_release_log(bool show);
 int lc_source_resolve(
 		const struct lc_capture_conf *c, char *why, size_t why_len, struct lc_error *err);
 
+/*
+ * DPDK path: compile the filter expression (Ethernet) before the EAL starts,
+ * so a bad one fails at once. 0, or -1 with err (LC_ERR_USAGE, libpcap's
+ * text). The libpcap path compiles on the live handle instead.
+ */
+int lc_filter_check(const struct lc_capture_conf *c, struct lc_error *err);
+
 /* Release what lc_eal_setup took. */
 void lc_eal_teardown(void);
 
