@@ -49,7 +49,7 @@ capture() {
 	ip netns exec "$NS" timeout -k 5 60 "$LINECAP" capture "$@" >"$LC_OUT" 2>"$LC_ERR" &
 	pid=$!
 	BG_PIDS+=("$pid")
-	for i in $(seq 100); do
+	for i in $(seq 600); do
 		grep -q '^libpcap ' "$LC_ERR" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
@@ -59,6 +59,9 @@ capture() {
 			{ show "$T/replay.log"; fail "tcpreplay failed"; }
 		grep -q "Actual: $N packets" "$T/replay.log" || { show "$T/replay.log"; fail "tcpreplay did not send $N packets"; }
 		kill -INT "$pid" 2>/dev/null || true
+	elif kill -0 "$pid" 2>/dev/null; then
+		show "$LC_ERR"
+		fail "linecap did not open its socket within 30 s: $LC_CMD"
 	fi
 	LC_RC=0
 	wait "$pid" || LC_RC=$?
@@ -107,11 +110,11 @@ filter_round() { # INPUT ROWS...: capture rows (indexes into FILTERS) during one
 	shift
 	for i in "$@"; do
 		ip netns exec "$NS" timeout -k 5 60 "$LINECAP" capture -i "$CAP" -w "$T/f-$i.pcap" -q \
-			-B 1024 --stats-json "$T/f-$i.json" -f "${FILTERS[$i]}" >/dev/null 2>"$T/f-$i.err" &
+			-B 4096 --stats-json "$T/f-$i.json" -f "${FILTERS[$i]}" >/dev/null 2>"$T/f-$i.err" &
 		pids+=($!)
 		BG_PIDS+=($!)
 	done
-	for _ in $(seq 200); do
+	for _ in $(seq 600); do
 		ready=0
 		for i in "$@"; do grep -q '^libpcap ' "$T/f-$i.err" && ready=$((ready + 1)); done
 		[ "$ready" -eq $# ] && break
