@@ -24,6 +24,7 @@ enum {
 	OPT_FILE_MODE,
 	OPT_ON_DISK_FULL,
 	OPT_HELP,
+	OPT_SOURCE,
 };
 
 static const struct option capture_opts[] = {
@@ -50,6 +51,9 @@ static const struct option capture_opts[] = {
 		{"file-count", required_argument, NULL, 'W'},
 		{"post-rotate", required_argument, NULL, 'z'},
 		{"format", required_argument, NULL, 'F'},
+		{"filter", required_argument, NULL, 'f'},
+		{"buffer-size", required_argument, NULL, 'B'},
+		{"source", required_argument, NULL, OPT_SOURCE},
 		{NULL, 0, NULL, 0},
 };
 
@@ -87,7 +91,11 @@ lc_cli_usage(FILE *f)
 		   "  -G SEC                   new file on every multiple of SEC (wall clock); "
 		   "strftime in -w\n"
 		   "  -W N                     keep only the newest N files (per writer)\n"
-		   "  -z CMD                   run CMD FILE on every finished file (with -C/-G)\n");
+		   "  -z CMD                   run CMD FILE on every finished file (with -C/-G)\n"
+		   "  -f EXPR | trailing EXPR  tcpdump filter expression (pcap-filter(7))\n"
+		   "  --source dpdk|pcap       force the DPDK or the libpcap path (default: "
+		   "libpcap for kernel interfaces)\n"
+		   "  -B KiB                   libpcap path: kernel buffer size (default 2048)\n");
 }
 
 static int
@@ -182,6 +190,38 @@ parse_output_option(struct lc_capture_conf *c, int opt, const char *val, struct 
 	}
 }
 
+/* -f, -B, --source: the rx-side options. */
+static int
+parse_rx_option(struct lc_capture_conf *c, int opt, const char *val, struct lc_error *err)
+{
+	uint64_t v = 0;
+
+	switch (opt) {
+	case 'f':
+		if (c->filter_expr[0] != '\0')
+			return lc_error_set(err, LC_ERR_USAGE, "-f: a filter is given twice");
+		if (strlen(val) >= sizeof(c->filter_expr))
+			return lc_error_set(err, LC_ERR_USAGE, "-f: expression too long");
+		snprintf(c->filter_expr, sizeof(c->filter_expr), "%s", val);
+		return 0;
+	case 'B':
+		/* tcpdump: -B is in KiB; libpcap takes bytes (int). */
+		if (parse_u64("-B", val, 1, INT32_MAX / 1024, &v, err) < 0)
+			return -1;
+		c->buffer_kib = (uint32_t)v;
+		return 0;
+	default:
+		if (strcmp(val, "dpdk") == 0)
+			c->source = LC_SOURCE_DPDK;
+		else if (strcmp(val, "pcap") == 0)
+			c->source = LC_SOURCE_PCAP;
+		else
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--source '%s': expected dpdk or pcap", val);
+		return 0;
+	}
+}
+
 /* True if `s` has a strftime conversion (anything but %q and %%). */
 static bool
 has_time_conversion(const char *s)
@@ -224,6 +264,28 @@ check_rotation(const struct lc_capture_conf *c, struct lc_error *err)
 	return 0;
 }
 
+/* tcpdump: the words after the options, joined by spaces, are the filter. */
+static int
+filter_from_words(struct lc_capture_conf *c, char **words, int n, struct lc_error *err)
+{
+	size_t o = 0;
+	int i;
+
+	if (c->filter_expr[0] != '\0')
+		return lc_error_set(err, LC_ERR_USAGE,
+				"unexpected argument '%s': the filter is already given with -f",
+				words[0]);
+	for (i = 0; i < n; i++) {
+		int k = snprintf(c->filter_expr + o, sizeof(c->filter_expr) - o, "%s%s",
+				i ? " " : "", words[i]);
+
+		if (k < 0 || (size_t)k >= sizeof(c->filter_expr) - o)
+			return lc_error_set(err, LC_ERR_USAGE, "filter expression too long");
+		o += (size_t)k;
+	}
+	return 0;
+}
+
 int
 lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error *err)
 {
@@ -236,7 +298,7 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 	cli->file_mode = 0600;
 	optind = 0; /* glibc: 0 re-initialises getopt fully, 1 may keep a half-parsed cluster */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:F:C:G:W:z:", capture_opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, ":i:w:s:c:qvZ:F:C:G:W:z:f:B:", capture_opts, NULL)) !=
 			-1) {
 		switch (opt) {
 		case 'i':
@@ -358,6 +420,12 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 		case OPT_HELP:
 			lc_cli_usage(stdout);
 			exit(0);
+		case 'f':
+		case 'B':
+		case OPT_SOURCE:
+			if (parse_rx_option(c, opt, optarg, err) < 0)
+				return -1;
+			break;
 		case ':':
 			return lc_error_set(err, LC_ERR_USAGE,
 					"option '%s' needs a value (see --help)", argv[optind - 1]);
@@ -366,11 +434,8 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 					argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return lc_error_set(err, LC_ERR_USAGE,
-				"unexpected argument '%s': filter expressions are not supported "
-				"yet (see --help)",
-				argv[optind]);
+	if (optind < argc && filter_from_words(c, argv + optind, argc - optind, err) < 0)
+		return -1;
 	if (c->nb_ports == 0)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"no device: give one with -i (see 'linecap list')");

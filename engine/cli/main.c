@@ -73,18 +73,39 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 		fputc('\n', stderr);
 }
 
+/* Why this path: printed once the capture is set up (an error stays one line). */
+static char source_why[512];
+
+/* DPDK or libpcap: forced, or chosen from the -i names. */
+static int
+choose_source(struct lc_capture_conf *c, struct lc_error *err)
+{
+	char why[512];
+	int kind = lc_source_resolve(c, why, sizeof(why), err);
+
+	if (kind < 0)
+		return -1;
+	c->source = (enum lc_source_kind)kind;
+	snprintf(source_why, sizeof(source_why), "%s", why);
+	return 0;
+}
+
 static int
 cmd_capture(int argc, char **argv)
 {
 	struct lc_error err = {0};
 	struct lc_cli cli = {0};
 	struct lc_engine *e;
+	bool eal;
 	int rc = 0;
 
 	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
 		return fail(&err);
+	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
+		return fail(&err);
+	eal = cli.conf.source == LC_SOURCE_DPDK;
 	install_signals();
-	if (lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
+	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
 		return fail(&err);
 	/*
 	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
@@ -93,11 +114,14 @@ cmd_capture(int argc, char **argv)
 	umask(~cli.file_mode & 0777);
 	e = lc_engine_create(&cli.conf, stderr, &err);
 	if (e == NULL) {
-		lc_eal_release_log(cli.verbose);
+		if (eal)
+			lc_eal_release_log(cli.verbose);
 		rc = fail(&err);
-		lc_eal_teardown();
+		if (eal)
+			lc_eal_teardown();
 		return rc;
 	}
+	fprintf(stderr, "%s\n", source_why);
 	running_engine = e;
 	if (cli.privs.drop && (lc_engine_chown_outputs(e, cli.privs.uid, cli.privs.gid, &err) < 0 ||
 					      lc_privs_drop(&cli.privs, &err) < 0)) {
@@ -121,7 +145,8 @@ cmd_capture(int argc, char **argv)
 out:
 	running_engine = NULL;
 	lc_engine_destroy(e);
-	lc_eal_teardown();
+	if (eal)
+		lc_eal_teardown();
 	return rc;
 }
 

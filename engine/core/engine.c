@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <pcap/pcap.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -16,7 +19,9 @@
 
 #include <sys/utsname.h>
 
+#include "core/bpf_filter.h"
 #include "core/engine_priv.h"
+#include "core/pcap_engine.h"
 #include "core/rotate.h"
 #include "lc_build_config.h"
 
@@ -24,6 +29,15 @@
 #define LC_BLOCK_SIZE (1u << 20)
 
 static struct lc_cpu_pick cpu_pick;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void
 lc_plan_set_pick(const struct lc_cpu_pick *pick)
@@ -67,8 +81,8 @@ output_path(const char *pattern, unsigned int writer, bool keep_percent, char *o
 	return 0;
 }
 
-static int
-open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
+int
+lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
 	bool rotating = lc_rotate_enabled(e);
@@ -76,6 +90,8 @@ open_writer(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 	w->snaplen = c->snaplen;
 	w->nanosecond = c->tstamp_precision == LC_TSTAMP_NANO;
 	w->clock = e->tsc_clock;
+	w->tsc_hz = lc_tsc_hz();
+	w->stop_on_disk_full = c->stop_on_disk_full;
 	if (output_path(c->output, w->id, rotating && c->rotate_secs != 0, e->writer_path[w->id],
 			    PATH_MAX, err) < 0)
 		return -1;
@@ -127,8 +143,8 @@ host_cpu(char *buf, size_t len)
  * The file header, once the rings are known: pcapng has one interface per
  * ring of this writer (EPB interface id = ring index).
  */
-static int
-writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
+int
+lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	static char os[256], cpu[256];
 	struct if_text {
@@ -138,7 +154,7 @@ writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *er
 	struct lc_format_if ifs[LC_WRITER_MAX_RINGS];
 	struct lc_format_info fi = {
 			.snaplen = e->conf.snaplen,
-			.linktype = LC_DLT_EN10MB,
+			.linktype = e->linktype,
 			.nanosecond = w->nanosecond,
 			.filter = e->conf.filter_expr,
 			.os = os,
@@ -241,7 +257,7 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 		w->shared = &e->shared;
 		w->stop_on_disk_full = e->conf.stop_on_disk_full;
 		w->burst = 64;
-		if (open_writer(e, w, err) < 0)
+		if (lc_writer_open(e, w, err) < 0)
 			return -1;
 	}
 	for (p = 0; p < e->nb_ports; p++) {
@@ -278,9 +294,31 @@ build_tasks(struct lc_engine *e, struct lc_error *err)
 	if (lc_rotate_enabled(e) && lc_rotate_setup(e, err) < 0)
 		return -1;
 	for (wi = 0; wi < e->nb_writers; wi++)
-		if (writer_header(e, &e->writers[wi], err) < 0)
+		if (lc_writer_header(e, &e->writers[wi], err) < 0)
 			return -1;
 	return 0;
+}
+
+/* Compile the filter once, load one JIT-compiled copy per rx task. */
+static int
+setup_filters(struct lc_engine *e, struct lc_error *err)
+{
+	struct bpf_program prog;
+	unsigned int i;
+	int ret = 0;
+
+	if (e->conf.filter_expr[0] == '\0')
+		return 0;
+	if (lc_filter_compile(e->conf.filter_expr, (int)e->linktype, e->conf.snaplen, &prog, err) <
+			0)
+		return -1;
+	e->filter_jit = true;
+	for (i = 0; i < e->nb_rx && ret == 0; i++) {
+		ret = lc_filter_load(&prog, &e->rx[i].filter, err);
+		e->filter_jit &= e->rx[i].filter.jit != NULL;
+	}
+	pcap_freecode(&prog);
+	return ret;
 }
 
 /*
@@ -359,6 +397,13 @@ print_plan(const struct lc_engine *e, FILE *f)
 	fprintf(f, " (%s%s%s)\n", e->run_to_completion ? "run-to-completion: " : "pipeline",
 			e->run_to_completion ? "fewer worker lcores than tasks" : "",
 			pick->automatic ? "; auto" : "");
+	if (e->conf.filter_expr[0] != '\0')
+		fprintf(f, "filter: %s on every rx lcore%s%s%s\n",
+				e->filter_jit ? "JIT-compiled eBPF (rte_bpf)"
+					      : "rte_bpf interpreter",
+				e->filter_jit ? "" : " (JIT not used: ",
+				e->filter_jit ? "" : e->rx[0].filter.no_jit_reason,
+				e->filter_jit ? "" : ")");
 }
 
 struct lc_engine *
@@ -383,14 +428,7 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 		goto fail;
 	}
 	e->shared.count_limit = conf->count;
-	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
-	if (e->shared.ts_offset < 0) {
-		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
-				rte_strerror(rte_errno));
-		goto fail;
-	}
-	lc_clock_anchor_tsc(&e->tsc_clock);
-	lc_sym_hash_init(&e->hash);
+	e->linktype = LC_DLT_EN10MB;
 	e->nb_writers = conf->nb_queues;
 	if (e->nb_writers > 1 && strcmp(conf->output, "-") == 0) {
 		lc_error_set(err, LC_ERR_USAGE,
@@ -406,6 +444,20 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 				conf->nb_queues, conf->nb_queues);
 		goto fail;
 	}
+
+	if (conf->source == LC_SOURCE_PCAP) {
+		if (lc_pcap_engine_build(e, plan_out, err) < 0)
+			goto fail;
+		return e;
+	}
+	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
+	if (e->shared.ts_offset < 0) {
+		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	lc_clock_anchor_tsc(&e->tsc_clock);
+	lc_sym_hash_init(&e->hash);
 
 	for (p = 0; p < conf->nb_ports; p++) {
 		struct lc_port *port = &e->ports[p];
@@ -427,7 +479,7 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 				    &e->tsc_clock, err) < 0)
 			goto fail;
 	}
-	if (build_tasks(e, err) < 0 || place_tasks(e, err) < 0)
+	if (build_tasks(e, err) < 0 || setup_filters(e, err) < 0 || place_tasks(e, err) < 0)
 		goto fail;
 	if (lc_telemetry_register(e) < 0) {
 		lc_error_set(err, LC_ERR_RUNTIME,
@@ -467,11 +519,13 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 {
 	unsigned int i;
 
-	e->start_tsc = rte_rdtsc();
+	e->start_ns = mono_ns();
 	for (i = 0; i < e->nb_writers; i++)
-		e->writers[i].start_ns = lc_clock_ns(&e->tsc_clock, e->start_tsc);
+		e->writers[i].start_ns = lc_clock_ns(&e->tsc_clock, rte_rdtsc());
 	if (lc_rotate_start(e, err) < 0)
 		return -1;
+	if (e->pcap_mode)
+		return lc_pcap_engine_start(e, err);
 	for (i = 0; i < e->nb_workers; i++) {
 		int ret = rte_eal_remote_launch(
 				lc_worker_main, &e->workers[i], e->workers[i].lcore_id);
@@ -498,6 +552,8 @@ lc_engine_running(const struct lc_engine *e)
 {
 	unsigned int i;
 
+	if (e->pcap_mode)
+		return lc_pcap_engine_running(e);
 	for (i = 0; i < e->nb_workers; i++)
 		if (rte_eal_get_lcore_state(e->workers[i].lcore_id) == RUNNING)
 			return true;
@@ -522,9 +578,11 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 	unsigned int i;
 	int ret = 0;
 
-	if (e->launched)
+	if (e->pcap_mode)
+		ret = lc_pcap_engine_wait(e, err);
+	else if (e->launched)
 		rte_eal_mp_wait_lcore();
-	e->end_tsc = rte_rdtsc();
+	e->end_ns = mono_ns();
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 		int r = lc_writer_finish(w);
@@ -541,7 +599,7 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 	} else if (lc_rotate_stop(e, err) < 0) {
 		ret = -1;
 	}
-	for (i = 0; i < e->nb_ports; i++)
+	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_read_stats(&e->ports[i]);
 	e->joined = true;
 	return ret;
@@ -555,7 +613,10 @@ lc_engine_destroy(struct lc_engine *e)
 	if (e == NULL)
 		return;
 	lc_telemetry_unregister();
-	if (e->launched && !e->joined) {
+	if (e->pcap_mode) {
+		lc_engine_request_stop(e);
+		lc_pcap_engine_close(e); /* joins any thread still running */
+	} else if (e->launched && !e->joined) {
 		lc_engine_request_stop(e);
 		rte_eal_mp_wait_lcore();
 	}
@@ -570,9 +631,11 @@ lc_engine_destroy(struct lc_engine *e)
 		}
 		lc_writer_free(w);
 	}
+	for (i = 0; i < e->nb_rx; i++)
+		lc_filter_unload(&e->rx[i].filter);
 	for (i = 0; i < e->nb_rings; i++)
 		rte_ring_free(e->rings[i]);
-	for (i = 0; i < e->nb_ports; i++)
+	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_close(&e->ports[i]);
 	free(e->ring_cnt);
 	free(e);
@@ -581,9 +644,9 @@ lc_engine_destroy(struct lc_engine *e)
 double
 lc_engine_elapsed(const struct lc_engine *e)
 {
-	uint64_t end = e->end_tsc ? e->end_tsc : rte_rdtsc();
+	uint64_t end = e->end_ns ? e->end_ns : mono_ns();
 
-	return e->start_tsc ? (double)(end - e->start_tsc) / (double)rte_get_tsc_hz() : 0.0;
+	return e->start_ns ? (double)(end - e->start_ns) / 1e9 : 0.0;
 }
 
 void
@@ -591,6 +654,8 @@ lc_engine_refresh_ports(struct lc_engine *e)
 {
 	unsigned int i;
 
+	if (e->pcap_mode)
+		return; /* each capture thread reads its own pcap_stats */
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
 }
@@ -605,7 +670,12 @@ lc_engine_totals(struct lc_engine *e, struct lc_totals *t)
 		t->received += lc_counter_read(&e->rx_cnt[i].received);
 		t->rx_bytes += lc_counter_read(&e->rx_cnt[i].rx_bytes);
 		t->ring_full += lc_counter_read(&e->rx_cnt[i].ring_full);
+		t->filtered += lc_counter_read(&e->rx_cnt[i].filtered);
+		t->ps_drop += lc_counter_read(&e->rx_cnt[i].ps_drop);
+		t->ps_ifdrop += lc_counter_read(&e->rx_cnt[i].ps_ifdrop);
 	}
+	t->filter_on = e->conf.filter_expr[0] != '\0';
+	t->pcap = e->pcap_mode;
 	for (i = 0; i < e->nb_rings; i++) {
 		t->written += lc_counter_read(&e->ring_cnt[i].written);
 		t->written_bytes += lc_counter_read(&e->ring_cnt[i].written_bytes);

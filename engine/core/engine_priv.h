@@ -66,11 +66,25 @@ struct lc_engine {
 	unsigned int nb_workers;
 	bool run_to_completion;
 
-	uint64_t start_tsc;
-	uint64_t end_tsc; /* set at join */
+	uint64_t start_ns; /* CLOCK_MONOTONIC: works with and without the EAL */
+	uint64_t end_ns;   /* set at join */
 	bool launched;
 	bool joined;
+
+	/* rx side: filter and the libpcap path (core/engine_pcap.c) */
+	uint32_t linktype;	   /* DLT_* of every port */
+	bool filter_jit;	   /* the DPDK filter runs JIT-compiled */
+	bool pcap_mode;		   /* libpcap path: no EAL, no lcores, no rings */
+	struct lc_pcap_task *pcap; /* nb_rx capture threads, each with its writer */
+	uint16_t fanout_group;
 };
+
+struct lc_pcap_task;
+
+/* Open writer w->id's output for the engine's format and link type. */
+int lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err);
+/* Once the writer's rings (interfaces) are known: its file header and blocks. */
+int lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err);
 
 /* Port control (sources/dpdk_port.c). */
 int lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err);

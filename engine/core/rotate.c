@@ -363,7 +363,10 @@ lc_rotate_start(struct lc_engine *e, struct lc_error *err)
 
 	if (ro == NULL)
 		return 0;
-	r = rte_ctrl_thread_create(&ro->thread, "lc-rotate", NULL, rotate_thread, ro);
+	/* The libpcap path has no EAL, so no DPDK control threads: a plain one. */
+	r = e->pcap_mode ? pthread_create(&ro->thread, NULL, rotate_thread, ro)
+			 : rte_ctrl_thread_create(
+					   &ro->thread, "lc-rotate", NULL, rotate_thread, ro);
 	if (r != 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "cannot start the rotation thread: %s",
 				strerror(r));

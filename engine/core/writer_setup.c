@@ -21,6 +21,8 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		return -EINVAL;
 	w->block_size = block_size;
 	w->format = fmt;
+	w->rec_hdr_len = fmt->record == LC_RECORD_PCAPNG_EPB ? LC_PCAPNG_EPB_HDR_LEN
+							     : LC_PCAP_RECORD_HDR_LEN;
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
 		w->blocks[i].buf = aligned_alloc(LC_BLOCK_ALIGN, block_size + slack);
 		if (w->blocks[i].buf == NULL)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-burst receive: rx_burst, stamp every packet, hand to writer rings. */
+#include <rte_bpf.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -86,30 +87,77 @@ enqueue_spread(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
+/*
+ * Run the filter over the burst, keep the accepted packets in order at the
+ * front of `pkts`, free the rejected ones in bulk. Returns the count kept.
+ */
+static uint16_t
+filter_burst(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *rejected[LC_MAX_BURST];
+	uint64_t rc[LC_MAX_BURST];
+	uint16_t i, kept = 0, nb_rej = 0;
+
+	if (t->filter.jit != NULL) {
+		for (i = 0; i < n; i++)
+			rc[i] = t->filter.jit(pkts[i]);
+	} else {
+		rte_bpf_exec_burst(t->filter.bpf, (void **)pkts, rc, n);
+	}
+	for (i = 0; i < n; i++) {
+		/* cBPF returns the bytes to keep: 0 rejects. */
+		if (rc[i] != 0)
+			pkts[kept++] = pkts[i];
+		else
+			rejected[nb_rej++] = pkts[i];
+	}
+	if (nb_rej > 0) {
+		rte_pktmbuf_free_bulk(rejected, nb_rej);
+		lc_counter_add(&t->cnt->filtered, nb_rej);
+	}
+	return kept;
+}
+
 unsigned int
 lc_rx_poll(struct lc_rx_task *t)
 {
 	struct rte_mbuf *pkts[LC_MAX_BURST];
 	struct lc_shared *sh = t->shared;
 	uint16_t want = t->burst;
-	uint16_t n;
+	uint16_t n, kept;
 
-	if (sh->count_limit != 0) {
+	/* -c counts received packets, or with a filter (as tcpdump) accepted ones. */
+	bool budget_first = sh->count_limit != 0 && t->filter.bpf == NULL;
+
+	if (budget_first) {
 		want = budget_reserve(sh, want);
 		if (want == 0)
 			return 0;
 	}
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, want);
-	if (n < want && sh->count_limit != 0)
+	if (n < want && budget_first)
 		__atomic_fetch_sub(&sh->count_taken, want - n, __ATOMIC_RELAXED);
 	if (n == 0)
 		return 0;
 
 	stamp_burst(t, pkts, n, sh->ts_offset);
 	lc_counter_add(&t->cnt->received, n);
+	kept = t->filter.bpf != NULL ? filter_burst(t, pkts, n) : n;
+	if (kept > 0 && sh->count_limit != 0 && !budget_first) {
+		uint16_t k = budget_reserve(sh, kept);
+
+		/* Accepted past -c COUNT: freed and counted with the filtered. */
+		if (k < kept) {
+			rte_pktmbuf_free_bulk(pkts + k, kept - k);
+			lc_counter_add(&t->cnt->filtered, kept - k);
+		}
+		kept = k;
+	}
+	if (kept == 0)
+		return n;
 	if (t->nb_rings == 1)
-		enqueue_one(t, t->rings[0], pkts, n);
+		enqueue_one(t, t->rings[0], pkts, kept);
 	else
-		enqueue_spread(t, pkts, n);
+		enqueue_spread(t, pkts, kept);
 	return n;
 }

@@ -34,6 +34,15 @@ struct lc_shared {
 	int ts_offset;	      /* mbuf dynfield holding the ns timestamp */
 } __rte_cache_aligned;
 
+struct rte_bpf;
+
+/* A loaded BPF filter: JIT code if rte_bpf made some, else the interpreter. */
+struct lc_rx_filter {
+	struct rte_bpf *bpf; /* NULL = no filter */
+	uint64_t (*jit)(void *mbuf);
+	const char *no_jit_reason; /* why `jit` is NULL (control plane only) */
+};
+
 /* One (port, queue) polled with rte_eth_rx_burst. */
 struct lc_rx_task {
 	uint16_t port_id;
@@ -50,6 +59,7 @@ struct lc_rx_task {
 	int hw_ts_offset;		/* dynfield of the hw stamp, or -1 */
 	uint64_t last_ns;		/* owner: keeps stamps monotonic */
 	volatile int done;		/* owner: no more enqueues (release) */
+	struct lc_rx_filter filter;	/* this task's own copy of the filter */
 } __rte_cache_aligned;
 
 #define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)
@@ -130,6 +140,10 @@ struct lc_writer_task {
 	uint32_t snaplen;
 	bool nanosecond;
 	const struct lc_format_ops *format;
+	uint32_t rec_hdr_len;
+	uint64_t tsc_hz; /* for the 100 ms retry of a failed block */ /* bytes before a record's
+									 data: pcap header or EPB
+									 head */
 	uint8_t *header; /* the file header, written at the start of every file */
 	size_t header_len;
 	struct lc_clock clock; /* now, for -G while idle and pcapng statistics */
@@ -148,8 +162,8 @@ struct lc_writer_task {
 	uint32_t carry_len;
 	int carry_ring;
 	bool stop_on_disk_full; /* --on-disk-full stop: end capture at ENOSPC */
-	bool blocked;	    /* no free block: packets are dropped and counted */
-	uint64_t retry_tsc; /* when to resubmit a failed block */
+	bool blocked;		/* no free block: packets are dropped and counted */
+	uint64_t retry_tsc;	/* when to resubmit a failed block */
 	uint64_t write_calls;
 	int last_errno;
 
@@ -194,6 +208,15 @@ unsigned int lc_rx_poll(struct lc_rx_task *t);
 
 /* writer: one poll over all rings. Returns packets taken from rings. */
 unsigned int lc_writer_poll(struct lc_writer_task *w);
+
+/*
+ * writer fed without rings (libpcap path, same thread as the capture):
+ * append one packet of `caplen` bytes at `data` (cut to the snaplen) as
+ * ring `r`'s, and, when the capture is idle, collect writes and flush pipes.
+ */
+void lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_t *data,
+		uint32_t caplen, uint32_t len);
+void lc_writer_idle(struct lc_writer_task *w);
 
 /* writer: true once all producers are done and every ring is empty. */
 bool lc_writer_drained(const struct lc_writer_task *w);

@@ -65,4 +65,7 @@ lc_clock_extend(uint64_t prev_wide, uint64_t raw, unsigned int bits)
  */
 void lc_clock_anchor_tsc(struct lc_clock *c);
 
+/* TSC ticks per second: the EAL's figure, or measured once when there is no EAL. */
+uint64_t lc_tsc_hz(void);
+
 #endif

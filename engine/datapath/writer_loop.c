@@ -178,7 +178,7 @@ retire(struct lc_writer_task *w, bool wait)
 			}
 			if (rte_rdtsc() < w->retry_tsc)
 				return;
-			w->retry_tsc = rte_rdtsc() + rte_get_tsc_hz() / 10;
+			w->retry_tsc = rte_rdtsc() + w->tsc_hz / 10;
 			submit(w, w->head, h->len);
 			if (h->state == LC_BLOCK_FAILED)
 				return;
@@ -424,11 +424,60 @@ put_epb(uint8_t *p, uint16_t if_id, uint64_t ts, uint32_t caplen, uint32_t len)
 	return total;
 }
 
+/*
+ * Room for the next record of `caplen` bytes: opens or rotates the file as
+ * needed and returns where its data goes, or NULL if it cannot be stored
+ * (the caller counts it as a write error).
+ */
+static inline uint8_t *
+record_begin(struct lc_writer_task *w, uint64_t ns, uint32_t caplen)
+{
+	if (w->blocked)
+		return NULL;
+	/* One test per packet: no file, a -G window passed, or -C reached. */
+	if (unlikely(ns >= w->rot_end_ns ||
+			    w->blocks[w->cur].offset + w->used + caplen +
+							    w->format->record_overhead >
+					    w->rot_size) &&
+			rotate(w, ns) < 0)
+		return NULL;
+	return w->blocks[w->cur].buf + w->used + w->rec_hdr_len;
+}
+
+/* The data is in place (record_begin): write the record's header, count it, seal when full. */
+static inline void
+record_end(struct lc_writer_task *w, uint16_t r, uint64_t ns, uint32_t caplen, uint32_t wire_len)
+{
+	struct lc_wblock *b = &w->blocks[w->cur];
+	uint32_t rec;
+
+	if (w->format->record == LC_RECORD_PCAPNG_EPB) {
+		rec = put_epb(b->buf + w->used, r, w->nanosecond ? ns : ns / 1000u, caplen,
+				wire_len);
+	} else {
+		struct pcap_rec_hdr h = {
+				.ts_sec = (uint32_t)(ns / 1000000000u),
+				.ts_frac = (uint32_t)(ns % 1000000000u),
+				.caplen = caplen,
+				.len = wire_len,
+		};
+
+		if (!w->nanosecond)
+			h.ts_frac /= 1000u;
+		memcpy(b->buf + w->used, &h, sizeof(h));
+		rec = (uint32_t)sizeof(h) + caplen;
+	}
+	w->used += rec;
+	w->file_pkts++;
+	b->pend[r]++;
+	b->pend_bytes[r] += rec;
+	if (w->used >= w->block_size)
+		seal_block(w, r, rec);
+}
+
 static void
 append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsigned int n)
 {
-	const bool epb = w->format->record == LC_RECORD_PCAPNG_EPB;
-	const uint32_t hdr_len = epb ? LC_PCAPNG_EPB_HDR_LEN : LC_PCAP_RECORD_HDR_LEN;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -436,25 +485,13 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 		uint64_t ns = *RTE_MBUF_DYNFIELD(m, w->shared->ts_offset, uint64_t *);
 		uint32_t wire_len = m->pkt_len;
 		uint32_t caplen = RTE_MIN(wire_len, w->snaplen);
-		uint32_t left = caplen, rec;
-		struct lc_wblock *b;
-		uint8_t *dst;
+		uint32_t left = caplen;
+		uint8_t *dst = record_begin(w, ns, caplen);
 
-		if (w->blocked) {
+		if (dst == NULL) {
 			lc_counter_add(&w->cnt[r]->write_errors, n - i);
 			return;
 		}
-		/* One test per packet: no file, a -G window passed, or -C reached. */
-		if (unlikely(ns >= w->rot_end_ns ||
-				    w->blocks[w->cur].offset + w->used + caplen +
-								    w->format->record_overhead >
-						    w->rot_size) &&
-				rotate(w, ns) < 0) {
-			lc_counter_add(&w->cnt[r]->write_errors, n - i);
-			return;
-		}
-		b = &w->blocks[w->cur];
-		dst = b->buf + w->used + hdr_len;
 		for (; left > 0 && m != NULL; m = m->next) {
 			uint32_t k = RTE_MIN((uint32_t)m->data_len, left);
 
@@ -467,28 +504,7 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			caplen -= left;
 			lc_counter_add(&w->cnt[r]->pmd_short, 1);
 		}
-		if (epb) {
-			rec = put_epb(b->buf + w->used, r, w->nanosecond ? ns : ns / 1000u, caplen,
-					wire_len);
-		} else {
-			struct pcap_rec_hdr h = {
-					.ts_sec = (uint32_t)(ns / 1000000000u),
-					.ts_frac = (uint32_t)(ns % 1000000000u),
-					.caplen = caplen,
-					.len = wire_len,
-			};
-
-			if (!w->nanosecond)
-				h.ts_frac /= 1000u;
-			memcpy(b->buf + w->used, &h, sizeof(h));
-			rec = (uint32_t)sizeof(h) + caplen;
-		}
-		w->used += rec;
-		w->file_pkts++;
-		b->pend[r]++;
-		b->pend_bytes[r] += rec;
-		if (w->used >= w->block_size)
-			seal_block(w, r, rec);
+		record_end(w, r, ns, caplen, wire_len);
 	}
 }
 
@@ -544,6 +560,19 @@ flush_partial(struct lc_writer_task *w)
 	w->used = 0;
 }
 
+/* Nothing arrived: collect finished writes, give a pipe reader what we have, publish a -G file. */
+static void
+writer_idle(struct lc_writer_task *w)
+{
+	if (w->head != w->cur)
+		retire(w, false);
+	if (w->medium.is_pipe && w->used > 0 && w->head == w->cur && !w->blocked)
+		flush_partial(w);
+	if (w->rot != NULL && w->rot->period_ns != 0 && w->file_open && !w->blocked &&
+			lc_clock_ns(&w->clock, rte_rdtsc()) >= w->rot_end_ns + IDLE_CLOSE_GRACE_NS)
+		close_file(w); /* publish now, not at the next packet */
+}
+
 unsigned int
 lc_writer_poll(struct lc_writer_task *w)
 {
@@ -567,17 +596,40 @@ lc_writer_poll(struct lc_writer_task *w)
 		total += n;
 	}
 	w->next_ring = (uint16_t)((w->next_ring + 1) % w->nb_rings);
-	if (total == 0) {
-		if (w->head != w->cur)
-			retire(w, false);
-		if (w->medium.is_pipe && w->used > 0 && w->head == w->cur && !w->blocked)
-			flush_partial(w);
-		if (w->rot != NULL && w->rot->period_ns != 0 && w->file_open && !w->blocked &&
-				lc_clock_ns(&w->clock, rte_rdtsc()) >=
-						w->rot_end_ns + IDLE_CLOSE_GRACE_NS)
-			close_file(w); /* publish now, not at the next packet */
-	}
+	if (total == 0)
+		writer_idle(w);
 	return total;
+}
+
+/* libpcap path: one packet from a pcap_dispatch callback, in the same thread. */
+void
+lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_t *data,
+		uint32_t caplen, uint32_t len)
+{
+	uint8_t *dst;
+
+	caplen = RTE_MIN(caplen, w->snaplen);
+	dst = record_begin(w, ns, caplen);
+	if (dst == NULL) {
+		lc_counter_add(&w->cnt[r]->write_errors, 1);
+		return;
+	}
+	memcpy(dst, data, caplen);
+	record_end(w, r, ns, caplen, len);
+}
+
+void
+lc_writer_idle(struct lc_writer_task *w)
+{
+	if (!w->blocked) {
+		writer_idle(w);
+		return;
+	}
+	/* As poll_blocked, without rings: retry on time, take a freed block. */
+	if (!w->shared->fatal)
+		retire(w, false);
+	if (w->blocks[(w->cur + 1) % LC_WRITER_BLOCKS].state == LC_BLOCK_FREE)
+		take_next_block(w, w->blocks[w->cur].offset + w->block_size);
 }
 
 bool

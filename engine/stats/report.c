@@ -20,13 +20,21 @@ writer_files(const struct lc_engine *e, unsigned int i)
 bool
 lc_invariant_holds(const struct lc_totals *t)
 {
-	return t->received == t->written + t->ring_full + t->write_errors;
+	return t->received == lc_accounted(t);
+}
+
+uint64_t
+lc_accounted(const struct lc_totals *t)
+{
+	/* ps_drop: the kernel received the packet but had no room (libpcap path). */
+	return t->written + t->filtered + t->ring_full + t->write_errors + t->ps_drop;
 }
 
 static uint64_t
 interface_drops(const struct lc_totals *t)
 {
-	return (t->imissed_known ? t->imissed : 0) + (t->rx_nombuf_known ? t->rx_nombuf : 0);
+	return (t->imissed_known ? t->imissed : 0) + (t->rx_nombuf_known ? t->rx_nombuf : 0) +
+	       t->ps_ifdrop;
 }
 
 void
@@ -78,7 +86,14 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	print_counter(f, "imissed", t.imissed, t.imissed_known, &first);
 	print_counter(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, &first);
 	print_counter(f, "ierrors", t.ierrors, t.ierrors_known, &first);
+	if (t.pcap)
+		print_counter(f, "ps_ifdrop", t.ps_ifdrop, true, &first);
 	fprintf(f, ")\n");
+	if (t.pcap)
+		fprintf(f, "%" PRIu64 " packets dropped by kernel\n", t.ps_drop);
+	if (t.filter_on || t.filtered != 0)
+		fprintf(f, "%" PRIu64 " packets filtered out%s\n", t.filtered,
+				t.pcap ? " (past -c COUNT; the kernel's filter counts none)" : "");
 	fprintf(f, "%" PRIu64 " packets dropped by ring\n", t.ring_full);
 	fprintf(f, "%" PRIu64 " packets dropped by write errors\n", t.write_errors);
 	if (t.pmd_short != 0)
@@ -95,9 +110,15 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 		for (p = 0; p < e->nb_ports; p++)
 			if (e->ports[p].port_id == rx->port_id)
 				name = e->ports[p].name;
-		fprintf(f, "  %s/q%u: %" PRIu64 " received, %" PRIu64 " dropped by ring\n", name,
-				rx->queue_id, lc_counter_read(&rx->cnt->received),
-				lc_counter_read(&rx->cnt->ring_full));
+		fprintf(f,
+				"  %s/q%u: %" PRIu64 " received, %" PRIu64
+				" dropped by ring, %" PRIu64 " filtered%s",
+				name, rx->queue_id, lc_counter_read(&rx->cnt->received),
+				lc_counter_read(&rx->cnt->ring_full),
+				lc_counter_read(&rx->cnt->filtered), e->pcap_mode ? "" : "\n");
+		if (e->pcap_mode)
+			fprintf(f, ", %" PRIu64 " dropped by kernel\n",
+					lc_counter_read(&rx->cnt->ps_drop));
 	}
 	for (i = 0; i < e->nb_writers; i++) {
 		const struct lc_writer_task *w = &e->writers[i];
@@ -119,7 +140,7 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	}
 	if (!lc_invariant_holds(&t))
 		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
-				t.received, t.written + t.ring_full + t.write_errors);
+				t.received, lc_accounted(&t));
 }
 
 static void
@@ -147,6 +168,18 @@ json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+/* Filter and libpcap counters; null where the path does not have them. */
+static void
+json_rx_totals(FILE *f, const struct lc_totals *t)
+{
+	fprintf(f, "\"filtered\": %" PRIu64 ", ", t->filtered);
+	json_opt(f, "dropped_kernel", t->ps_drop, t->pcap, ", ");
+	json_opt(f, "ps_recv", t->received, t->pcap, ", ");
+	json_opt(f, "ps_drop", t->ps_drop, t->pcap, ", ");
+	json_opt(f, "ps_ifdrop", t->ps_ifdrop, t->pcap, "");
+	fprintf(f, "},\n  \"source\": \"%s\",\n", t->pcap ? "pcap" : "dpdk");
 }
 
 static unsigned int
@@ -208,10 +241,14 @@ json_ports(FILE *f, const struct lc_engine *e)
 					"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": "
 					"%" PRIu64 ", \"written\": %" PRIu64
 					", \"dropped_ring_full\": %" PRIu64
-					", \"dropped_write_error\": %" PRIu64 "}",
+					", \"dropped_write_error\": %" PRIu64
+					", \"filtered\": %" PRIu64 ", ",
 					qsep, t->queue_id, lcore_of_rx(e, t),
 					lc_counter_read(&t->cnt->received), wr,
-					lc_counter_read(&t->cnt->ring_full), werr);
+					lc_counter_read(&t->cnt->ring_full), werr,
+					lc_counter_read(&t->cnt->filtered));
+			json_opt(f, "dropped_kernel", lc_counter_read(&t->cnt->ps_drop),
+					e->pcap_mode, "}");
 			qsep = ",";
 		}
 		fprintf(f, "]}");
@@ -268,8 +305,9 @@ lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
 	json_opt(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, ", ");
 	fprintf(f,
 			"\"bytes_received\": %" PRIu64 ", \"bytes_written\": %" PRIu64
-			", \"pmd_short\": %" PRIu64 "},\n",
+			", \"pmd_short\": %" PRIu64 ", ",
 			t.rx_bytes, t.written_bytes, t.pmd_short);
+	json_rx_totals(f, &t);
 	fprintf(f, "  \"invariant_ok\": %s,\n", lc_invariant_holds(&t) ? "true" : "false");
 	json_ports(f, e);
 	json_writers(f, e);

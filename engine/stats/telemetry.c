@@ -35,6 +35,9 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_u64(d, "written", t.written);
 	add_u64(d, "dropped_ring_full", t.ring_full);
 	add_u64(d, "dropped_write_error", t.write_errors);
+	add_u64(d, "filtered", t.filtered);
+	if (t.pcap)
+		add_u64(d, "dropped_kernel", t.ps_drop);
 	add_u64(d, "bytes_received", t.rx_bytes);
 	add_u64(d, "bytes_written", t.written_bytes);
 	if (t.imissed_known)
@@ -58,6 +61,9 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(key, sizeof(key), "port%u_q%u_ring_full", e->rx[i].port_id,
 				e->rx[i].queue_id);
 		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].ring_full));
+		snprintf(key, sizeof(key), "port%u_q%u_filtered", e->rx[i].port_id,
+				e->rx[i].queue_id);
+		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].filtered));
 	}
 	return 0;
 }

@@ -132,16 +132,20 @@ check_invariant() {
 	[ -s "$j" ] || fail "stats JSON $j was not written"
 	jq -e . "$j" >/dev/null 2>&1 || { show "$j"; fail "stats JSON $j is not valid JSON"; }
 	[ "$(json_get "$j" '.version')" = 1 ] || fail "stats JSON version is not 1"
+	local f dk
 	r=$(json_get "$j" '.totals.received')
 	w=$(json_get "$j" '.totals.written')
 	d1=$(json_get "$j" '.totals.dropped_ring_full')
 	d2=$(json_get "$j" '.totals.dropped_write_error')
-	for v in "$r" "$w" "$d1" "$d2"; do
+	f=$(json_get "$j" '.totals.filtered')
+	# dropped_kernel (ps_drop) is null on the DPDK path
+	dk=$(json_get "$j" '.totals.dropped_kernel // 0')
+	for v in "$r" "$w" "$d1" "$d2" "$f" "$dk"; do
 		[[ $v =~ ^[0-9]+$ ]] || fail "stats JSON counter '$v' is not a non-negative integer"
 	done
-	if [ "$r" -ne $((w + d1 + d2)) ]; then
+	if [ "$r" -ne $((w + d1 + d2 + f + dk)) ]; then
 		show "$j" 40
-		fail "invariant broken: received $r != written $w + dropped_ring_full $d1 + dropped_write_error $d2"
+		fail "invariant broken: received $r != written $w + filtered $f + dropped_ring_full $d1 + dropped_write_error $d2 + dropped_kernel $dk"
 	fi
 	[ "$(json_get "$j" '.invariant_ok')" = true ] || fail "invariant_ok is not true in $j"
 	# per-writer and per-queue counters add up to the totals
@@ -150,7 +154,7 @@ check_invariant() {
 	[ "$ws" -eq "$w" ] || fail "sum of writers[].written $ws != totals.written $w"
 	qr=$(json_get "$j" '[.ports[].queues[].received] | add // 0')
 	[ "$qr" -eq "$r" ] || fail "sum of ports[].queues[].received $qr != totals.received $r"
-	echo "  invariant: received $r == written $w + dropped_ring_full $d1 + dropped_write_error $d2"
+	echo "  invariant: received $r == written $w + filtered $f + dropped_ring_full $d1 + dropped_write_error $d2 + dropped_kernel $dk"
 }
 
 # check_summary: the tcpdump-style summary on stderr ($LC_ERR) agrees with JSON $1.
@@ -162,7 +166,7 @@ check_summary() {
 	d1=$(json_get "$j" '.totals.dropped_ring_full')
 	d2=$(json_get "$j" '.totals.dropped_write_error')
 	for line in "^$w packets captured\$" "^$r packets received by linecap\$" \
-		'^[0-9]+ packets dropped by interface \(imissed ([0-9]+|n/a), rx_nombuf ([0-9]+|n/a), ierrors ([0-9]+|n/a)\)$' \
+		'^[0-9]+ packets dropped by interface \(imissed ([0-9]+|n/a), rx_nombuf ([0-9]+|n/a), ierrors ([0-9]+|n/a)(, ps_ifdrop [0-9]+)?\)$' \
 		"^$d1 packets dropped by ring\$" "^$d2 packets dropped by write errors\$"; do
 		if ! grep -Eq "$line" "$LC_ERR"; then
 			echo "stderr:"; show "$LC_ERR" 30

@@ -912,18 +912,38 @@ load_recs(const char *path, uint32_t file, struct rec **out, bool strict, char *
 }
 
 /*
- * flows IN OUT1 [OUT2 ...] [--flow-order]
+ * flows IN OUT1 [OUT2 ...] [--flow-order] [--split-ok]
  *  - the multiset of packets (caplen + bytes) in OUT1 u OUT2 ... equals IN's;
  *  - every flow (direction-free) is in exactly one OUT file;
  *  - with --flow-order: each flow's packets keep IN's order in its file.
+ *  - with --split-ok: a flow may be spread over several files (the kernel's
+ *    PACKET_FANOUT hash sees tunnels' inner headers and fragments, which
+ *    our 5-tuple does not); with --flow-order, each file's share of a flow
+ *    must then keep IN's relative order.
  */
+
+/* True if the hashes of OUT records o[0..no) appear in i[0..ni) in order. */
+static bool
+is_subsequence(const struct rec *o, size_t no, const struct rec *in, size_t ni)
+{
+	size_t a = 0, b;
+
+	for (b = 0; b < no; b++) {
+		while (a < ni && in[a].hash != o[b].hash)
+			a++;
+		if (a == ni)
+			return false;
+		a++;
+	}
+	return true;
+}
 static int
 cmd_flows(int argc, char **argv)
 {
 	const char **outs = xmalloc((size_t)argc * sizeof(*outs));
 	int nout = 0, i;
 	const char *in = NULL;
-	bool order = false;
+	bool order = false, split_ok = false;
 	struct rec *ri, *ro = NULL;
 	size_t ni, no = 0, a, b;
 	uint64_t *hi = NULL, *ho = NULL, missing = 0, extra = 0, split = 0, reordered = 0, nflows = 0;
@@ -936,6 +956,8 @@ cmd_flows(int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--flow-order") == 0)
 			order = true;
+		else if (strcmp(argv[i], "--split-ok") == 0)
+			split_ok = true;
 		else if (argv[i][0] == '-' && argv[i][1] == '-')
 			die("unknown option '%s'", argv[i]);
 		else if (in == NULL)
@@ -944,7 +966,7 @@ cmd_flows(int argc, char **argv)
 			outs[nout++] = argv[i];
 	}
 	if (in == NULL || nout == 0)
-		die("usage: pcapcheck flows [--flow-order] IN OUT1 [OUT2 ...]");
+		die("usage: pcapcheck flows [--flow-order] [--split-ok] IN OUT1 [OUT2 ...]");
 
 	ni = load_recs(in, 0, &ri, false, note, sizeof(note));
 	pkts_per = calloc((size_t)nout, sizeof(*pkts_per));
@@ -1002,7 +1024,9 @@ cmd_flows(int argc, char **argv)
 			e++;
 		}
 		nflows++;
-		if (!one_file) {
+		if (!one_file && split_ok) {
+			flows_per[ro[b].file]++;
+		} else if (!one_file) {
 			split++;
 			if (!first_split[0]) {
 				key_str(&ro[b].key, first_split, sizeof(first_split));
@@ -1020,6 +1044,22 @@ cmd_flows(int argc, char **argv)
 		while (a < ni && cmp_key(&ri[a].key, &ro[b].key) == 0)
 			a++;
 		ea = a;
+		if (order && !one_file && split_ok) {
+			size_t s0 = b, s1;
+
+			/* each file's run (sorted by file, then position) */
+			for (; s0 < e; s0 = s1) {
+				for (s1 = s0; s1 < e && ro[s1].file == ro[s0].file; s1++)
+					;
+				if (!is_subsequence(ro + s0, s1 - s0, ri + fa, ea - fa)) {
+					reordered++;
+					if (!first_order[0])
+						key_str(&ro[b].key, first_order,
+								sizeof(first_order));
+					break;
+				}
+			}
+		}
 		if (order && one_file) {
 			bool same = (ea - fa) == (e - b);
 			size_t j;
@@ -1052,7 +1092,8 @@ cmd_flows(int argc, char **argv)
 				reordered ? ")" : "", line);
 		ret = EXIT_MISMATCH;
 	} else {
-		result(true, "same packets, every flow in exactly one file%s; %s",
+		result(true, "same packets, %s%s; %s",
+				split_ok ? "flows may span files" : "every flow in exactly one file",
 				order ? ", per-flow order kept" : "", line);
 	}
 out:
@@ -1573,7 +1614,8 @@ usage(FILE *f)
 	      "  snaplen FILE N [--expect-truncation]  caplen <= N and <= len\n"
 	      "  valid FILE [--count N] [--snaplen N] [--len N] [--nano|--micro]\n"
 	      "                                  all of the above on one file, one pass\n"
-	      "  flows [--flow-order] IN OUT...  each flow in one OUT, same packets\n"
+	      "  flows [--flow-order] [--split-ok] IN OUT...  each flow in one OUT, same "
+	      "packets\n"
 	      "  gen-flows [--micro] OUT NFLOWS NPKTS [SEED]  generate TCP/UDP v4/v6 flows\n"
 	      "  mutate IN OUT OP K              copy with a defect (self-test)\n"
 	      "  split IN N PREFIX [--round-robin]  split by flow (self-test)\n"

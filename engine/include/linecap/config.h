@@ -12,6 +12,13 @@
 #define LC_MAX_BURST 512
 #define LC_DEFAULT_SNAPLEN 262144u
 
+/* Where packets come from (--source). */
+enum lc_source_kind {
+	LC_SOURCE_AUTO = 0, /* a kernel netdev name -> libpcap, anything else -> DPDK */
+	LC_SOURCE_DPDK,
+	LC_SOURCE_PCAP, /* libpcap on kernel interfaces: no EAL, no hugepages */
+};
+
 #define LC_FILTER_MAX 4096
 
 enum lc_tstamp_precision {
@@ -51,6 +58,9 @@ struct lc_capture_conf {
 	bool direct_io;			 /* use O_DIRECT where the file system allows it */
 	bool stop_on_disk_full;		 /* --on-disk-full stop (default drop) */
 	char filter_expr[LC_FILTER_MAX]; /* -f or trailing words: tcpdump expression, "" = none */
+	/* Filters and sources (rx side). */
+	enum lc_source_kind source; /* --source */
+	uint32_t buffer_kib;	    /* -B: libpcap kernel buffer in KiB, 0 = default */
 };
 
 /* Defaults for every field. */

@@ -30,6 +30,22 @@ int lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struc
 /* Give DPDK's log back to stderr, printing what was held if `show`. */
 void lc_eal_release_log(bool show);
 
+/*
+ * Resolve --source (core/source_select.c). LC_SOURCE_AUTO: when every -i
+ * names a kernel netdev (/sys/class/net/NAME) and is no DPDK device string,
+ * libpcap; otherwise DPDK. Writes one line explaining the choice into `why`.
+ * Returns the lc_source_kind, or -1 with err set (kernel and DPDK -i mixed).
+ */
+int lc_source_resolve(
+		const struct lc_capture_conf *c, char *why, size_t why_len, struct lc_error *err);
+
+/*
+ * DPDK path: compile the filter expression (Ethernet) before the EAL starts,
+ * so a bad one fails at once. 0, or -1 with err (LC_ERR_USAGE, libpcap's
+ * text). The libpcap path compiles on the live handle instead.
+ */
+int lc_filter_check(const struct lc_capture_conf *c, struct lc_error *err);
+
 /* Release what lc_eal_setup took. */
 void lc_eal_teardown(void);
 

@@ -24,7 +24,10 @@ void lc_report_summary(FILE *f, struct lc_engine *e);
 /* The same numbers as JSON (docs/CLI.md). 0 or -1 with err set. */
 int lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err);
 
-/* True if received == written + every drop counter. */
+/* True if received == written + filtered + every drop counter (lc_accounted). */
 bool lc_invariant_holds(const struct lc_totals *t);
+
+/* written + filtered + ring_full + write_errors + ps_drop. */
+uint64_t lc_accounted(const struct lc_totals *t);
 
 #endif

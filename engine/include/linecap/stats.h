@@ -18,6 +18,10 @@ struct lc_rx_counters {
 	uint64_t received;  /* packets returned by rte_eth_rx_burst */
 	uint64_t rx_bytes;  /* their wire bytes (pkt_len) */
 	uint64_t ring_full; /* packets freed because the writer's ring was full */
+	/* rx side: filter and libpcap path */
+	uint64_t filtered;  /* rejected by the BPF filter (DPDK path), or past -c (libpcap) */
+	uint64_t ps_drop;   /* libpcap path: ps_drop, dropped by the kernel (ring full) */
+	uint64_t ps_ifdrop; /* libpcap path: ps_ifdrop, dropped by the interface */
 } __rte_cache_aligned;
 
 /* Owned by the writer lcore that drains one ring. */
@@ -43,6 +47,10 @@ struct lc_totals {
 	uint64_t pmd_short; /* not a drop: records cut to the bytes the PMD gave */
 	uint64_t imissed, ierrors, rx_nombuf; /* only supported ones summed */
 	bool imissed_known, ierrors_known, rx_nombuf_known;
+	/* rx side: filter and libpcap path */
+	uint64_t filtered, ps_drop, ps_ifdrop;
+	bool filter_on; /* a filter runs in linecap: `filtered` is meaningful */
+	bool pcap;	/* libpcap path: received = ps_recv, ps_drop and ps_ifdrop known */
 };
 
 static inline uint64_t
