@@ -252,7 +252,7 @@ if_stats(const struct lc_writer_task *w, uint16_t r, uint64_t now, struct lc_if_
 	st->end_ns = now;
 	st->ifrecv = lc_counter_read(&rc->received);
 	st->ifdrop = lc_counter_read(&rc->ring_full) + lc_counter_read(&w->cnt[r]->write_errors);
-	st->filteraccept = st->ifrecv;
+	st->filteraccept = st->ifrecv - lc_counter_read(&rc->filtered);
 }
 
 /* End-of-file statistics, one per interface; the block's slack has room. */
