@@ -167,16 +167,24 @@ lc_cmd_replay(int argc, char **argv)
 	struct lc_replay_conf c;
 	struct lc_replay_totals t;
 	struct lc_error err = {0};
+	unsigned int i;
 
 	if (lc_cli_parse_replay(argc, argv, &c, &err) < 0)
 		return fail(&err);
 	install_signals();
 	memset(&t, 0, sizeof(t));
-	t.path = c.file;
-	/* The whole file is checked before the EAL or any port is touched. */
-	if (lc_replay_check_file(c.file, &t, &err) < 0)
-		return fail(&err);
-	warn_truncated(&t);
+	/* Every file is checked before the EAL or any port is touched. */
+	for (i = 0; i < c.nb_files; i++) {
+		t.path = c.files[i];
+		if (lc_replay_check_file(c.files[i], &t, &err) < 0)
+			return fail(&err);
+		warn_truncated(&t);
+		if (c.check_only)
+			printf("%s: %" PRIu64 " packets, ok%s\n", c.files[i], t.file_records,
+					t.truncated ? " (truncated tail)" : "");
+	}
+	if (c.check_only)
+		return 0;
 	if (lc_replay_is_kernel_iface(c.dev)) {
 		if (lc_replay_pcap_run(&c, &stop_requested, &t, &err) < 0)
 			return fail(&err);

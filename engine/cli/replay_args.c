@@ -17,6 +17,7 @@ enum {
 	OPT_EAL,
 	OPT_STATS_JSON,
 	OPT_LINK_WAIT,
+	OPT_CHECK,
 	OPT_HELP,
 };
 
@@ -35,6 +36,7 @@ static const struct option replay_opts[] = {
 		{"eal", required_argument, NULL, OPT_EAL},
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
 		{"link-wait", required_argument, NULL, OPT_LINK_WAIT},
+		{"check", no_argument, NULL, OPT_CHECK},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -48,7 +50,8 @@ lc_cli_replay_usage(FILE *f)
 		   "  -i DEV              DPDK device (PCI address or devargs such as\n"
 		   "                      net_memif0,role=client,socket=/run/m.sock), or a\n"
 		   "                      kernel interface (sent with libpcap's pcap_inject)\n"
-		   "  -r FILE             pcap or pcapng file (checked completely first)\n"
+		   "  -r FILE             pcap or pcapng file, checked completely first;\n"
+		   "                      repeat -r to send several files in order\n"
 		   "timing (one of; default: the file's own gaps):\n"
 		   "  --speed X           the file's gaps divided by X\n"
 		   "  --pps N             N packets per second\n"
@@ -62,6 +65,7 @@ lc_cli_replay_usage(FILE *f)
 		   "  --eal 'ARGS'        extra EAL arguments, e.g. '--no-huge -m 512'\n"
 		   "  --link-wait SEC     wait up to SEC for the link (default 10)\n"
 		   "  --stats-json FILE   write the final counters as JSON\n"
+		   "  --check             only check the files (no -i needed): one line each\n"
 		   "  -q                  no live status line\n"
 		   "  -v                  show DPDK's own messages\n");
 }
@@ -133,7 +137,12 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 			have_i = true;
 			break;
 		case 'r':
-			ret = copy_arg(c->file, sizeof(c->file), "-r", optarg, err);
+			if (optarg[0] == '\0')
+				return lc_error_set(err, LC_ERR_USAGE, "-r: empty file name");
+			if (c->nb_files >= LC_REPLAY_MAX_FILES)
+				return lc_error_set(err, LC_ERR_USAGE, "-r: at most %d files",
+						LC_REPLAY_MAX_FILES);
+			c->files[c->nb_files++] = optarg;
 			have_r = true;
 			break;
 		case OPT_SPEED:
@@ -190,6 +199,9 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 		case OPT_LINK_WAIT:
 			ret = parse_num("--link-wait", optarg, 0, 3600, &c->link_wait, err);
 			break;
+		case OPT_CHECK:
+			c->check_only = true;
+			break;
 		case 'q':
 			c->quiet = true;
 			break;
@@ -214,7 +226,7 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 	if (optind < argc)
 		return lc_error_set(err, LC_ERR_USAGE, "replay: unexpected argument '%s'",
 				argv[optind]);
-	if (!have_i)
+	if (!have_i && !c->check_only)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"no device: give one with -i (see 'linecap list')");
 	if (!have_r)

@@ -118,6 +118,7 @@ pcap_open(struct lc_pcap_reader *r, const uint8_t *h, struct lc_error *err)
 	if (r->snaplen == 0 || r->snaplen > LC_READER_MAX_CAPLEN)
 		r->snaplen = LC_READER_MAX_CAPLEN;
 	r->linktype = u32(r, h + 20) & 0x03ffffffu; /* the high bits are FCS flags */
+	r->linktype_offset = 20;
 	r->have_linktype = true;
 	return 0;
 }
@@ -238,6 +239,7 @@ idb_parse(struct lc_pcap_reader *r, uint64_t off, uint32_t body_len, struct lc_e
 		return -1;
 	if (!r->have_linktype) {
 		r->linktype = ifc->linktype;
+		r->linktype_offset = off + 8;
 		r->have_linktype = true;
 	} else if (ifc->linktype != r->linktype) {
 		return bad(r, err, off,

@@ -41,10 +41,11 @@ struct lc_pcap_reader {
 	FILE *f;
 	char path[4096];
 	enum lc_file_format format;
-	bool swapped;	    /* file byte order differs from ours */
-	uint64_t offset;    /* of the next unread byte */
-	uint64_t file_size; /* at open */
-	uint32_t linktype;  /* of the first interface: every packet must match */
+	bool swapped;		  /* file byte order differs from ours */
+	uint64_t offset;	  /* of the next unread byte */
+	uint64_t file_size;	  /* at open */
+	uint32_t linktype;	  /* of the first interface: every packet must match */
+	uint64_t linktype_offset; /* where it is written */
 	/* pcap */
 	uint32_t snaplen;
 	bool nanosecond;

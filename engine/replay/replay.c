@@ -59,14 +59,17 @@ static int
 next_record(struct lc_replay *r, struct lc_pcap_record *rec, struct lc_error *err)
 {
 	for (;;) {
-		int ret = lc_pcap_reader_next(&r->rd, rec, true, err);
+		bool new_file;
+		int ret = lc_file_seq_next(&r->seq_in, rec, &new_file, err);
 
+		if (new_file)
+			lc_pace_new_pass(&r->pacer); /* files' clocks are unrelated */
 		if (ret != 0)
 			return ret;
 		r->pass++;
 		if (r->scan.nb_records == 0 || (r->conf.loops != 0 && r->pass >= r->conf.loops))
 			return 0;
-		if (lc_pcap_reader_rewind(&r->rd, err) < 0)
+		if (lc_file_seq_rewind(&r->seq_in, err) < 0)
 			return -1;
 		lc_pace_new_pass(&r->pacer);
 	}
@@ -84,13 +87,16 @@ preload(struct lc_replay *r, struct lc_error *err)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for %lu packets",
 				(unsigned long)r->scan.nb_records);
 	for (i = 0; i < r->scan.nb_records; i++) {
-		int ret = lc_pcap_reader_next(&r->rd, &rec, true, err);
+		bool new_file;
+		int ret = lc_file_seq_next(&r->seq_in, &rec, &new_file, err);
 
 		if (ret < 0)
 			return -1;
 		if (ret == 0)
 			return lc_error_set(err, LC_ERR_INPUT, "%s: file changed while read",
-					r->conf.file);
+					r->conf.files[r->seq_in.cur]);
+		if (new_file)
+			lc_pace_new_pass(&r->pacer);
 		r->pre[i] = build_mbuf(r, &rec, lc_pace_next(&r->pacer, rec.ts_ns, rec.caplen));
 		if (r->pre[i] == NULL)
 			return lc_error_set(err, LC_ERR_RUNTIME,
@@ -163,10 +169,11 @@ print_plan(const struct lc_replay *r, FILE *f)
 {
 	unsigned int i, j;
 
-	fprintf(f, "port %u %s (%s): %u tx queue%s, %s, %lu packets in %s%s\n", r->port.port_id,
+	fprintf(f, "port %u %s (%s): %u tx queue%s, %s, %lu packets in %s%s%s\n", r->port.port_id,
 			r->port.name, r->port.driver, r->nb_tasks, r->nb_tasks > 1 ? "s" : "",
 			r->conf.preload ? "preloaded" : "streamed from the file",
-			(unsigned long)r->scan.nb_records, r->conf.file,
+			(unsigned long)r->scan.nb_records, r->conf.files[0],
+			r->conf.nb_files > 1 ? " and more files" : "",
 			r->scan.truncated ? " (truncated tail ignored)" : "");
 	fprintf(f, "plan: main lcore %u (reads the file)", lc_plan_get_pick()->cpus[0]);
 	for (i = 0; i < r->nb_workers; i++) {
@@ -202,8 +209,8 @@ lc_replay_create(const struct lc_replay_conf *c, FILE *plan_out, struct lc_error
 		goto fail;
 	}
 	r->shared.tsc_per_ns = (double)rte_get_tsc_hz() / 1e9;
-	if (lc_pcap_reader_open(&r->rd, c->file, err) < 0 ||
-			lc_replay_scan(&r->rd, &r->scan, err) < 0)
+	if (lc_file_seq_scan(c->files, c->nb_files, &r->scan, err) < 0 ||
+			lc_file_seq_open(&r->seq_in, c->files, c->nb_files, err) < 0)
 		goto fail;
 	if (lc_port_probe(c->dev, &r->port, err) < 0)
 		goto fail;
@@ -357,7 +364,8 @@ lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 	t->file_records = r->scan.nb_records;
 	t->truncated = r->scan.truncated;
 	t->trunc_offset = r->scan.trunc_offset;
-	t->path = r->conf.file;
+	t->path = r->conf.files[0];
+	t->nb_files = r->conf.nb_files;
 	t->dev = r->port.name;
 	t->driver = r->port.driver;
 	t->nb_txq = r->nb_tasks;
@@ -392,7 +400,7 @@ lc_replay_destroy(struct lc_replay *r)
 	}
 	if (r->port.port_id != RTE_MAX_ETHPORTS)
 		lc_port_close(&r->port);
-	lc_pcap_reader_close(&r->rd);
+	lc_file_seq_close(&r->seq_in);
 	free(r->cnt);
 	free(r);
 }

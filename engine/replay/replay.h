@@ -31,6 +31,7 @@ struct lc_replay_totals {
 	uint64_t file_records;
 	bool truncated;
 	uint64_t trunc_offset;
+	unsigned int nb_files;
 	const char *path;
 	const char *dev;
 	const char *driver;

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define LC_REPLAY_MAX_FILES 4096
+
 /* How transmit times are chosen (one of them). */
 enum lc_pace_mode {
 	LC_PACE_ORIGINAL = 0, /* the file's gaps, divided by `speed` (1 = as captured) */
@@ -19,8 +21,9 @@ enum lc_pace_mode {
  * before anything starts.
  */
 struct lc_replay_conf {
-	char dev[1024];	     /* -i: PCI address, DPDK devargs, or a kernel interface */
-	char file[PATH_MAX]; /* -r */
+	char dev[1024]; /* -i: PCI address, DPDK devargs, or a kernel interface */
+	const char *files[LC_REPLAY_MAX_FILES]; /* -r, in order (argv strings) */
+	unsigned int nb_files;
 	enum lc_pace_mode mode;
 	double speed;		   /* --speed, LC_PACE_ORIGINAL */
 	double pps;		   /* --pps */
@@ -32,6 +35,7 @@ struct lc_replay_conf {
 	char lcores[256];	   /* --lcores: "auto" or an EAL list, first = main */
 	char eal_args[4096];	   /* --eal */
 	char stats_json[PATH_MAX]; /* --stats-json, "" = none */
+	bool check_only;	   /* --check: validate the files, send nothing */
 	bool quiet;		   /* -q */
 	bool verbose;		   /* -v */
 };

@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 
 #include "replay/pace.h"
+#include "replay/file_seq.h"
 #include "replay/pcap_reader.h"
 #include "replay/replay_scan.h"
 
@@ -67,7 +68,7 @@ int
 lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 		struct lc_replay_totals *t, struct lc_error *err)
 {
-	struct lc_pcap_reader rd;
+	struct lc_file_seq rd;
 	struct lc_replay_scan scan;
 	struct lc_pacer pacer;
 	struct lc_pcap_record rec;
@@ -76,7 +77,9 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 	int ret = -1;
 
 	memset(t, 0, sizeof(*t));
-	if (lc_pcap_reader_open(&rd, c->file, err) < 0 || lc_replay_scan(&rd, &scan, err) < 0)
+	memset(&rd, 0, sizeof(rd));
+	if (lc_file_seq_scan(c->files, c->nb_files, &scan, err) < 0 ||
+			lc_file_seq_open(&rd, c->files, c->nb_files, err) < 0)
 		goto out_reader;
 	p = open_iface(c->dev, err);
 	if (p == NULL)
@@ -84,15 +87,18 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 	lc_pace_init(&pacer, c);
 	start = mono_ns() + 1000000;
 	while (!*stop) {
-		int r = lc_pcap_reader_next(&rd, &rec, true, err);
+		bool new_file;
+		int r = lc_file_seq_next(&rd, &rec, &new_file, err);
 
+		if (new_file)
+			lc_pace_new_pass(&pacer);
 		if (r < 0)
 			goto out;
 		if (r == 0) {
 			pass++;
 			if (scan.nb_records == 0 || (c->loops != 0 && pass >= c->loops))
 				break;
-			if (lc_pcap_reader_rewind(&rd, err) < 0)
+			if (lc_file_seq_rewind(&rd, err) < 0)
 				goto out;
 			lc_pace_new_pass(&pacer);
 			continue;
@@ -118,13 +124,14 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 out:
 	pcap_close(p);
 out_reader:
-	lc_pcap_reader_close(&rd);
+	lc_file_seq_close(&rd);
 	if (ret == 0) {
 		t->seconds = last > start ? (double)(last - start) / 1e9 : 0;
 		t->file_records = scan.nb_records;
 		t->truncated = scan.truncated;
 		t->trunc_offset = scan.trunc_offset;
-		t->path = c->file;
+		t->path = c->files[0];
+		t->nb_files = c->nb_files;
 		t->dev = c->dev;
 		t->driver = "libpcap";
 		t->nb_txq = 1;

@@ -5,13 +5,14 @@
 #include "core/engine_priv.h"
 #include "datapath/tx_task.h"
 #include "replay/pace.h"
+#include "replay/file_seq.h"
 #include "replay/pcap_reader.h"
 #include "replay/replay.h"
 #include "replay/replay_scan.h"
 
 struct lc_replay {
 	struct lc_replay_conf conf;
-	struct lc_pcap_reader rd;
+	struct lc_file_seq seq_in;
 	struct lc_replay_scan scan;
 	struct lc_pacer pacer;
 	struct lc_port port;

@@ -53,8 +53,8 @@ lc_replay_report(FILE *f, const struct lc_replay_totals *t)
 				100.0 * bps / 1e6 / t->requested_mbps);
 	else
 		fprintf(f, "Requested: top speed\n");
-	fprintf(f, "%" PRIu64 " packets read from %s (%" PRIu64 " per pass)\n", t->queued, t->path,
-			t->file_records);
+	fprintf(f, "%" PRIu64 " packets read from %s%s (%" PRIu64 " per pass)\n", t->queued,
+			t->path, t->nb_files > 1 ? " and the other -r files" : "", t->file_records);
 	fprintf(f, "%" PRIu64 " packets sent on %s (%s, %u tx queue%s)\n", t->sent, t->dev,
 			t->driver, t->nb_txq, t->nb_txq > 1 ? "s" : "");
 	fprintf(f, "%" PRIu64 " packets dropped (read, not sent)\n", t->dropped);

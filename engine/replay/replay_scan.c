@@ -41,12 +41,12 @@ lc_replay_scan(struct lc_pcap_reader *rd, struct lc_replay_scan *s, struct lc_er
 
 		if (name == NULL)
 			return lc_error_set(err, LC_ERR_INPUT,
-					"%s: offset %u: unknown link type %u", rd->path,
-					rd->format == LC_FILE_PCAP ? 20u : 0u, rd->linktype);
+					"%s: offset %" PRIu64 ": unknown link type %u", rd->path,
+					rd->linktype_offset, rd->linktype);
 		return lc_error_set(err, LC_ERR_INPUT,
-				"%s: link type %u (%s): only Ethernet (1, EN10MB) frames can be "
-				"sent on a port",
-				rd->path, rd->linktype, name);
+				"%s: offset %" PRIu64 ": link type %u (%s): only Ethernet (1, "
+				"EN10MB) frames can be sent on a port",
+				rd->path, rd->linktype_offset, rd->linktype, name);
 	}
 	return lc_pcap_reader_rewind(rd, err);
 }
