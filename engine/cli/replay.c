@@ -150,8 +150,13 @@ replay_dpdk(const struct lc_replay_conf *c)
 	if (lc_replay_start(r, &stop_requested, &err) < 0) {
 		rc = fail(&err);
 	} else {
+		struct timespec linger = {(time_t)c->linger,
+				(long)((c->linger - (double)(time_t)c->linger) * 1e9)};
+
 		rc = supervise(r, c);
 		lc_replay_join(r);
+		/* Packets can still sit in a shared ring (memif) the peer reads later. */
+		nanosleep(&linger, NULL);
 		lc_replay_totals(r, &t);
 		rc = finish(c, &t, rc);
 	}
@@ -168,6 +173,7 @@ lc_cmd_replay(int argc, char **argv)
 	struct lc_replay_totals t;
 	struct lc_error err = {0};
 	unsigned int i;
+	int rc = 0;
 
 	if (lc_cli_parse_replay(argc, argv, &c, &err) < 0)
 		return fail(&err);
@@ -176,15 +182,20 @@ lc_cmd_replay(int argc, char **argv)
 	/* Every file is checked before the EAL or any port is touched. */
 	for (i = 0; i < c.nb_files; i++) {
 		t.path = c.files[i];
-		if (lc_replay_check_file(c.files[i], &t, &err) < 0)
-			return fail(&err);
+		if (lc_replay_check_file(c.files[i], &t, &err) < 0) {
+			if (!c.check_only)
+				return fail(&err);
+			rc = fail(&err); /* --check: one line per file, go on */
+			continue;
+		}
 		warn_truncated(&t);
 		if (c.check_only)
-			printf("%s: %" PRIu64 " packets, ok%s\n", c.files[i], t.file_records,
+			printf("%s: %" PRIu64 " packets, max caplen %u, ok%s\n", c.files[i],
+					t.file_records, t.max_caplen,
 					t.truncated ? " (truncated tail)" : "");
 	}
 	if (c.check_only)
-		return 0;
+		return rc;
 	if (lc_replay_is_kernel_iface(c.dev)) {
 		if (lc_replay_pcap_run(&c, &stop_requested, &t, &err) < 0)
 			return fail(&err);

@@ -18,6 +18,7 @@ enum {
 	OPT_STATS_JSON,
 	OPT_LINK_WAIT,
 	OPT_CHECK,
+	OPT_LINGER,
 	OPT_HELP,
 };
 
@@ -37,6 +38,7 @@ static const struct option replay_opts[] = {
 		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
 		{"link-wait", required_argument, NULL, OPT_LINK_WAIT},
 		{"check", no_argument, NULL, OPT_CHECK},
+		{"linger", required_argument, NULL, OPT_LINGER},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -64,6 +66,8 @@ lc_cli_replay_usage(FILE *f)
 		   "  --lcores auto|LIST  lcores, first is main (default auto)\n"
 		   "  --eal 'ARGS'        extra EAL arguments, e.g. '--no-huge -m 512'\n"
 		   "  --link-wait SEC     wait up to SEC for the link (default 10)\n"
+		   "  --linger SEC        keep the port up SEC after the last packet, so a\n"
+		   "                      peer (memif) reads what is still queued (default 0.5)\n"
 		   "  --stats-json FILE   write the final counters as JSON\n"
 		   "  --check             only check the files (no -i needed): one line each\n"
 		   "  -q                  no live status line\n"
@@ -121,6 +125,7 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 	c->loops = 1;
 	c->nb_txq = 1;
 	c->link_wait = 10;
+	c->linger = 0.5;
 	snprintf(c->lcores, sizeof(c->lcores), "auto");
 	optind = 1;
 	opterr = 0;
@@ -198,6 +203,9 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 			break;
 		case OPT_LINK_WAIT:
 			ret = parse_num("--link-wait", optarg, 0, 3600, &c->link_wait, err);
+			break;
+		case OPT_LINGER:
+			ret = parse_num("--linger", optarg, 0, 60, &c->linger, err);
 			break;
 		case OPT_CHECK:
 			c->check_only = true;

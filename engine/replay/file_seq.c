@@ -22,6 +22,7 @@ lc_file_seq_scan(const char *const *files, unsigned int nb_files, struct lc_repl
 		if (ret < 0)
 			return -1;
 		sum->nb_records += s.nb_records;
+		sum->nb_empty += s.nb_empty;
 		sum->nb_segs += s.nb_segs;
 		sum->bytes += s.bytes;
 		if (s.truncated && !sum->truncated) {
@@ -64,6 +65,10 @@ lc_file_seq_next(struct lc_file_seq *s, struct lc_pcap_record *rec, bool *new_fi
 		if (!s->open)
 			return 0;
 		ret = lc_pcap_reader_next(&s->rd, rec, true, err);
+		if (ret == 1 && rec->caplen == 0) {
+			s->empty++; /* a record without a frame: nothing to send */
+			continue;
+		}
 		if (ret != 0)
 			return ret;
 		lc_pcap_reader_close(&s->rd);

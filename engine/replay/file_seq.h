@@ -13,6 +13,7 @@ struct lc_file_seq {
 	unsigned int nb_files;
 	unsigned int cur; /* index of the open file */
 	bool open;
+	uint64_t empty; /* 0-byte records skipped */
 	struct lc_pcap_reader rd;
 };
 

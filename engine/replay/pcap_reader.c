@@ -26,7 +26,7 @@
 #define OPT_IF_TSOFFSET 14u
 #define PCAP_FILE_HDR 24u
 #define PCAP_REC_HDR 16u
-#define SKIP_BY_READ 4096u /* skip short gaps by reading: keeps stdio's buffer */
+#define SKIP_BY_READ sizeof(((struct lc_pcap_reader *)0)->scratch) /* keeps stdio's buffer */
 
 static int bad(struct lc_pcap_reader *r, struct lc_error *err, uint64_t off, const char *fmt, ...)
 		__attribute__((format(printf, 4, 5)));
@@ -80,7 +80,7 @@ skip_to(struct lc_pcap_reader *r, uint64_t to, struct lc_error *err)
 	uint64_t gap = to - r->offset;
 
 	if (gap <= SKIP_BY_READ)
-		return read_at(r, r->buf, (size_t)gap, err);
+		return read_at(r, r->scratch, (size_t)gap, err);
 	if (fseeko(r->f, (off_t)to, SEEK_SET) != 0)
 		return bad(r, err, r->offset, "seek to %" PRIu64 " failed: %s", to,
 				strerror(errno));

@@ -56,6 +56,7 @@ struct lc_pcap_reader {
 	/* the tail */
 	bool truncated;
 	uint64_t trunc_offset; /* where the truncated record starts */
+	uint8_t scratch[4096]; /* skipped bytes land here, never in buf */
 	uint8_t *buf;	       /* LC_READER_MAX_CAPLEN bytes */
 };
 

@@ -362,6 +362,7 @@ lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 	if (last > r->shared.start_tsc)
 		t->seconds = (double)(last - r->shared.start_tsc) / (double)rte_get_tsc_hz();
 	t->file_records = r->scan.nb_records;
+	t->empty = r->seq_in.empty;
 	t->truncated = r->scan.truncated;
 	t->trunc_offset = r->scan.trunc_offset;
 	t->path = r->conf.files[0];

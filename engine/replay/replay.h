@@ -24,11 +24,13 @@ struct lc_replay_totals {
 	uint64_t sent;	       /* accepted by the port */
 	uint64_t bytes;	       /* their bytes */
 	uint64_t dropped;      /* read but not sent (stopped, or the port refused) */
+	uint64_t empty;	       /* 0-byte records skipped: not in read */
 	uint64_t retries;      /* sends the port took only in part (queue full) */
 	double seconds;	       /* from the start to the last packet sent */
 	double requested_pps;  /* 0 = as fast as possible */
 	double requested_mbps; /* 0 = not a bit-rate target */
 	uint64_t file_records;
+	uint32_t max_caplen;
 	bool truncated;
 	uint64_t trunc_offset;
 	unsigned int nb_files;

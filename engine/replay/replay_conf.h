@@ -31,6 +31,7 @@ struct lc_replay_conf {
 	uint64_t loops;		   /* --loop: passes over the file, 0 = until stopped */
 	bool preload;		   /* --preload: every packet in mbufs before sending */
 	uint16_t nb_txq;	   /* --queues: tx queues = tx tasks */
+	double linger;		   /* seconds to keep the port up after the last packet */
 	double link_wait;	   /* seconds to wait for the port's link to come up */
 	char lcores[256];	   /* --lcores: "auto" or an EAL list, first = main */
 	char eal_args[4096];	   /* --eal */

@@ -128,6 +128,7 @@ out_reader:
 	if (ret == 0) {
 		t->seconds = last > start ? (double)(last - start) / 1e9 : 0;
 		t->file_records = scan.nb_records;
+		t->empty = rd.empty;
 		t->truncated = scan.truncated;
 		t->trunc_offset = scan.trunc_offset;
 		t->path = c->files[0];

@@ -58,6 +58,8 @@ lc_replay_report(FILE *f, const struct lc_replay_totals *t)
 	fprintf(f, "%" PRIu64 " packets sent on %s (%s, %u tx queue%s)\n", t->sent, t->dev,
 			t->driver, t->nb_txq, t->nb_txq > 1 ? "s" : "");
 	fprintf(f, "%" PRIu64 " packets dropped (read, not sent)\n", t->dropped);
+	if (t->empty != 0)
+		fprintf(f, "%" PRIu64 " records of 0 bytes skipped (no frame to send)\n", t->empty);
 	fprintf(f, "%" PRIu64 " partial sends retried (tx queue full)\n", t->retries);
 	if (!invariant_ok(t))
 		fprintf(f, "linecap: BUG: read %" PRIu64 " != sent + dropped %" PRIu64 "\n",
@@ -99,8 +101,8 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 	fprintf(f,
 			"  \"totals\": {\"read\": %" PRIu64 ", \"sent\": %" PRIu64
 			", \"bytes_sent\": %" PRIu64 ", \"dropped\": %" PRIu64
-			", \"tx_retries\": %" PRIu64 "},\n",
-			t->queued, t->sent, t->bytes, t->dropped, t->retries);
+			", \"tx_retries\": %" PRIu64 ", \"skipped_empty\": %" PRIu64 "},\n",
+			t->queued, t->sent, t->bytes, t->dropped, t->retries, t->empty);
 	fprintf(f, "  \"file_records\": %" PRIu64 ",\n  \"truncated\": %s,\n", t->file_records,
 			t->truncated ? "true" : "false");
 	if (t->truncated)

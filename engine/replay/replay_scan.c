@@ -23,8 +23,14 @@ lc_replay_scan(struct lc_pcap_reader *rd, struct lc_replay_scan *s, struct lc_er
 
 	memset(s, 0, sizeof(*s));
 	while ((ret = lc_pcap_reader_next(rd, &rec, false, err)) == 1) {
+		if (rec.caplen == 0) {
+			s->nb_empty++;
+			continue;
+		}
 		s->nb_records++;
 		s->bytes += rec.caplen;
+		if (rec.caplen > s->max_caplen)
+			s->max_caplen = rec.caplen;
 		s->nb_segs += rec.caplen <= RTE_MBUF_DEFAULT_DATAROOM
 					      ? 1
 					      : (rec.caplen + RTE_MBUF_DEFAULT_DATAROOM - 1) /
@@ -34,7 +40,7 @@ lc_replay_scan(struct lc_pcap_reader *rd, struct lc_replay_scan *s, struct lc_er
 		return -1;
 	s->truncated = rd->truncated;
 	s->trunc_offset = rd->trunc_offset;
-	if (!rd->have_linktype && s->nb_records == 0)
+	if (!rd->have_linktype && s->nb_records + s->nb_empty == 0)
 		return 0; /* pcapng without interfaces: nothing to send */
 	if (rd->linktype != LINKTYPE_ETHERNET) {
 		const char *name = pcap_datalink_val_to_name((int)rd->linktype);
@@ -67,6 +73,8 @@ lc_replay_check_file(const char *path, struct lc_replay_totals *t, struct lc_err
 	if (ret < 0)
 		return -1;
 	t->file_records = s.nb_records;
+	t->empty = s.nb_empty;
+	t->max_caplen = s.max_caplen;
 	t->truncated = s.truncated;
 	t->trunc_offset = s.trunc_offset;
 	return 0;

@@ -7,9 +7,11 @@
 
 /* What the validating pass over the file found. */
 struct lc_replay_scan {
-	uint64_t nb_records; /* complete packet records */
+	uint64_t nb_records; /* complete packet records with data: the ones sent */
+	uint64_t nb_empty;   /* records of 0 bytes: no frame to send, skipped */
 	uint64_t nb_segs;    /* mbufs they need */
 	uint64_t bytes;	     /* their captured bytes */
+	uint32_t max_caplen;
 	bool truncated;
 	uint64_t trunc_offset;
 };

@@ -1562,7 +1562,7 @@ usage(FILE *f)
 	      "  gen-flows [--micro] OUT NFLOWS NPKTS [SEED]  generate TCP/UDP v4/v6 flows\n"
 	      "  mutate IN OUT OP K              copy with a defect (self-test)\n"
 	      "  split IN N PREFIX [--round-robin]  split by flow (self-test)\n"
-	      "  cat OUT IN...                   all INs' packets into one nanosecond pcap\n"
+	      "  cat [--skip-empty] OUT IN...    all INs' packets (with data) into one nano pcap\n"
 	      "  rate FILE [--skip K]            packets/s between first and last stamp\n"
 	      "exit: 0 OK, 1 mismatch, 2 usage or I/O error\n",
 			f);
@@ -1583,8 +1583,15 @@ cmd_cat(int argc, char **argv)
 	uint64_t total = 0;
 	int i, lt = -1;
 
+	bool skip_empty = false;
+
+	if (argc > 0 && strcmp(argv[0], "--skip-empty") == 0) {
+		skip_empty = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
-		die("usage: pcapcheck cat OUT IN...");
+		die("usage: pcapcheck cat [--skip-empty] OUT IN...");
 	for (i = 1; i < argc; i++) {
 		pcap_t *in = open_in(argv[i]);
 		struct pcap_pkthdr *h;
@@ -1602,6 +1609,8 @@ cmd_cat(int argc, char **argv)
 			die("%s: linktype %d, the first input has %d", argv[i], pcap_datalink(in), lt);
 		}
 		while (next_pkt(in, &h, &data, err) == 1) {
+			if (skip_empty && h->caplen == 0)
+				continue;
 			pcap_dump((u_char *)d, h, data);
 			total++;
 		}
