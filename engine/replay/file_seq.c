@@ -13,7 +13,7 @@ lc_file_seq_scan(const char *const *files, unsigned int nb_files, struct lc_repl
 	memset(sum, 0, sizeof(*sum));
 	for (i = 0; i < nb_files; i++) {
 		struct lc_pcap_reader rd;
-		struct lc_replay_scan s;
+		struct lc_replay_scan s = {0};
 		int ret = lc_pcap_reader_open(&rd, files[i], err);
 
 		if (ret == 0)

@@ -82,7 +82,7 @@ preload(struct lc_replay *r, struct lc_error *err)
 	uint64_t i, count[LC_TX_MAX_TASKS] = {0};
 	unsigned int q;
 
-	r->pre = calloc(r->scan.nb_records + 1, sizeof(*r->pre));
+	r->pre = calloc(r->scan.nb_records + 1, sizeof(struct rte_mbuf *));
 	if (r->pre == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for %lu packets",
 				(unsigned long)r->scan.nb_records);
@@ -105,6 +105,8 @@ preload(struct lc_replay *r, struct lc_error *err)
 		r->nb_pre++;
 	}
 	/* Packet i goes out of queue i % nb_tasks. */
+	if (r->nb_tasks == 0)
+		return lc_error_set(err, LC_ERR_USAGE, "no tx queue");
 	for (q = 0; q < r->nb_tasks; q++) {
 		r->pre_task[q] = calloc(r->nb_pre / r->nb_tasks + 1, sizeof(struct rte_mbuf *));
 		if (r->pre_task[q] == NULL)
