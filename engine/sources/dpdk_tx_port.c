@@ -12,6 +12,7 @@
 #include "replay/replay_priv.h"
 
 #define TX_DESC 1024
+#define START_RETRIES 25
 #define RX_DESC 512 /* a peer may send to us: the queue is never polled */
 
 int
@@ -78,7 +79,12 @@ lc_port_configure_tx(
 					"port %s: tx queue %u setup failed: %s", port->name, q,
 					strerror(-ret));
 	}
-	ret = rte_eth_dev_start(port->port_id);
+	/* A memif client fails to start while its server is not listening yet: retry a while. */
+	for (q = 0; (ret = rte_eth_dev_start(port->port_id)) != 0 && q < START_RETRIES; q++) {
+		struct timespec nap = {0, 200L * 1000 * 1000};
+
+		nanosleep(&nap, NULL);
+	}
 	if (ret != 0)
 		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): start failed: %s",
 				port->name, port->driver, strerror(-ret));
