@@ -12,6 +12,7 @@
 
 #include "cli/args.h"
 #include "cli/list.h"
+#include "cli/replay_args.h"
 #include "lc_build_config.h"
 
 static struct lc_engine *volatile running_engine;
@@ -179,6 +180,8 @@ main(int argc, char **argv)
 		return cmd_capture(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "replay") == 0)
+		return lc_cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("linecap %s (DPDK %s)\n", LC_VERSION, "22.11");
 		return 0;
@@ -187,7 +190,9 @@ main(int argc, char **argv)
 		lc_cli_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, "linecap: unknown command '%s': expected capture or list (see --help)\n",
+	fprintf(stderr,
+			"linecap: unknown command '%s': expected capture, replay or list (see "
+			"--help)\n",
 			argv[1]);
 	return LC_ERR_USAGE;
 }

@@ -1619,8 +1619,107 @@ usage(FILE *f)
 	      "  gen-flows [--micro] OUT NFLOWS NPKTS [SEED]  generate TCP/UDP v4/v6 flows\n"
 	      "  mutate IN OUT OP K              copy with a defect (self-test)\n"
 	      "  split IN N PREFIX [--round-robin]  split by flow (self-test)\n"
+	      "  cat [--skip-empty] OUT IN...    all INs' packets (with data) into one nano pcap\n"
+	      "  rate FILE [--skip K]            packets/s between first and last stamp\n"
 	      "exit: 0 OK, 1 mismatch, 2 usage or I/O error\n",
 			f);
+}
+
+/* -------------------------------------------------------------- cat, rate */
+
+/*
+ * cat OUT IN...: every packet libpcap reads from the INs, in order, into one
+ * nanosecond pcap (linktype of the first IN; all must match). The reference
+ * for a replay of several files.
+ */
+static int
+cmd_cat(int argc, char **argv)
+{
+	pcap_t *dead = NULL;
+	pcap_dumper_t *d = NULL;
+	uint64_t total = 0;
+	int i, lt = -1;
+
+	bool skip_empty = false;
+
+	if (argc > 0 && strcmp(argv[0], "--skip-empty") == 0) {
+		skip_empty = true;
+		argc--;
+		argv++;
+	}
+	if (argc < 2)
+		die("usage: pcapcheck cat [--skip-empty] OUT IN...");
+	for (i = 1; i < argc; i++) {
+		pcap_t *in = open_in(argv[i]);
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		char err[PCAP_ERRBUF_SIZE];
+
+		if (lt < 0) {
+			lt = pcap_datalink(in);
+			dead = pcap_open_dead_with_tstamp_precision(lt, 262144,
+					PCAP_TSTAMP_PRECISION_NANO);
+			d = dead ? pcap_dump_open(dead, argv[0]) : NULL;
+			if (d == NULL)
+				die("cannot write '%s': %s", argv[0], dead ? pcap_geterr(dead) : "");
+		} else if (pcap_datalink(in) != lt) {
+			die("%s: linktype %d, the first input has %d", argv[i], pcap_datalink(in), lt);
+		}
+		while (next_pkt(in, &h, &data, err) == 1) {
+			if (skip_empty && h->caplen == 0)
+				continue;
+			pcap_dump((u_char *)d, h, data);
+			total++;
+		}
+		pcap_close(in);
+	}
+	if (pcap_dump_flush(d) != 0)
+		die("cannot write '%s'", argv[0]);
+	pcap_dump_close(d);
+	pcap_close(dead);
+	result(true, "wrote %s: %" PRIu64 " packets from %d files", argv[0], total, argc - 1);
+	return 0;
+}
+
+/*
+ * rate FILE [--skip K]: packets per second between the first and the last
+ * timestamp (after skipping K packets), as the receiver saw them.
+ */
+static int
+cmd_rate(int argc, char **argv)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	char err[PCAP_ERRBUF_SIZE];
+	uint64_t skip = 0, n = 0, first = 0, last = 0;
+	pcap_t *p;
+
+	if (argc == 3 && strcmp(argv[1], "--skip") == 0)
+		skip = parse_ull(argv[2], "skip");
+	else if (argc != 1)
+		die("usage: pcapcheck rate FILE [--skip K]");
+	p = open_in(argv[0]);
+	while (next_pkt(p, &h, &data, err) == 1) {
+		uint64_t ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+
+		if (skip > 0) {
+			skip--;
+			continue;
+		}
+		if (n == 0)
+			first = ns;
+		last = ns;
+		n++;
+	}
+	pcap_close(p);
+	if (n < 2 || last <= first) {
+		result(false, "%s: fewer than 2 packets with distinct times", argv[0]);
+		return EXIT_MISMATCH;
+	}
+	printf("%.3f\n", (double)(n - 1) * 1e9 / (double)(last - first));
+	fprintf(stderr, "pcapcheck rate: %" PRIu64 " packets over %.6f s\n", n,
+			(double)(last - first) / 1e9);
+	return 0;
 }
 
 int
@@ -1641,6 +1740,8 @@ main(int argc, char **argv)
 		{"gen-flows", cmd_gen_flows},
 		{"mutate", cmd_mutate},
 		{"split", cmd_split},
+		{"cat", cmd_cat},
+		{"rate", cmd_rate},
 	};
 	size_t i;
 

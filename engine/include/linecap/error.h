@@ -18,6 +18,7 @@ enum lc_error_kind {
 	LC_ERR_LCORES = 6,    /* too few lcores for the plan, or bad lcore list */
 	LC_ERR_EAL = 7,	      /* rte_eal_init failed for another reason */
 	LC_ERR_CONFIG = 8,    /* pmd-config profile missing or malformed */
+	LC_ERR_INPUT = 9,     /* replay input file unreadable or malformed */
 };
 
 /* An error: its kind and one line of text saying what is wrong and what to do. */
