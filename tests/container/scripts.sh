@@ -301,4 +301,77 @@ expect_rc 1 "hugepages 100000 (more than memory)"
 expect_in "$err" "more than the machine's" "hugepages refuses more than memory"
 ok "hugepages --release gives the pages back, refuses while in use, and refuses more than memory"
 
+# partial release: N pages per node, only from free ones, all-or-nothing
+for n in node0 node1; do
+	for f in nr_hugepages free_hugepages; do echo 32 >"$H/sys/devices/system/node/$n/hugepages/hugepages-2048kB/$f"; done
+done
+echo 20 >"$H/sys/devices/system/node/node1/hugepages/hugepages-2048kB/free_hugepages"
+r hp_some_busy env "${HENV[@]}" "$HUGEPAGES" --release 24
+expect_rc 1 "hugepages --release 24 with 20 free on node1"
+expect_in "$err" 'refusing to release 24 2M pages on node1: only 20 of 32 are free' "hugepages --release N in use"
+[[ $(node_nr node0 2048) == 32 && $(node_nr node1 2048) == 32 ]] || fail "a refused --release N changed a node"
+r hp_some env "${HENV[@]}" "$HUGEPAGES" --release 16
+expect_rc 0 "hugepages --release 16"
+expect_in "$out" 'released 16 2M pages on node0 \(32 -> 16\)' "hugepages --release 16 on node0"
+expect_in "$out" 'released 16 2M pages on node1 \(32 -> 16\)' "hugepages --release 16 on node1"
+[[ $(node_nr node0 2048) == 16 && $(node_nr node1 2048) == 16 ]] || fail "hugepages --release 16 did not leave 16 per node"
+r hp_status_n env "${HENV[@]}" "$HUGEPAGES" --status 3
+expect_rc 2 "hugepages --status 3"
+ok "hugepages --release N gives N pages back per node, only free ones, changing nothing when it refuses"
+
+# ------------------------- hugepages, for real on this host -----------------------------
+# A few 2M pages more than the host has, then given back: the kernel's own counters must
+# follow. Other tests only use --no-huge, and the image test runs alone (suite container),
+# so nobody is short of pages meanwhile; the lock keeps two runs of this test apart, and
+# the trap puts the host's counts back whatever happens.
+real=/sys/kernel/mm/hugepages/hugepages-2048kB
+[[ -w $real/nr_hugepages ]] || fail "$real/nr_hugepages is not writable: this test needs a host (or VM) with 2M hugepages"
+exec {lock}>/run/lock/linecap-hugepages-test.lock
+flock -w 120 "$lock" || fail "another run of this test holds /run/lock/linecap-hugepages-test.lock"
+mapfile -t real_nodes < <(compgen -G "/sys/devices/system/node/node[0-9]*/hugepages/hugepages-2048kB" || true)
+if ((${#real_nodes[@]} > 1)); then real_targets=("${real_nodes[@]}"); else real_targets=("$real"); fi
+declare -A saved=()
+for t in "${real_targets[@]}"; do saved[$t]=$(cat "$t/nr_hugepages"); done
+restore_hugepages() {
+	local t
+	for t in "${!saved[@]}"; do
+		[[ $(cat "$t/nr_hugepages") == "${saved[$t]}" ]] || echo "${saved[$t]}" >"$t/nr_hugepages" || true
+	done
+}
+cleanup() {
+	restore_hugepages
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "$T"
+}
+max=0
+for t in "${real_targets[@]}"; do ((saved[$t] > max)) && max=${saved[$t]}; done
+want=$((max + 4))
+r real_reserve "$HUGEPAGES" "$want"
+expect_rc 0 "hugepages $want (real)"
+for t in "${real_targets[@]}"; do
+	[[ $(cat "$t/nr_hugepages") == "$want" ]] || { show; fail "hugepages $want: the kernel has $(cat "$t/nr_hugepages") in $t"; }
+done
+expect_in "$out" "reserved $want 2M pages" "hugepages $want says what it reserved"
+expect_in "$out" "^2M pages: [0-9]+ total, [0-9]+ free" "hugepages reports what is free"
+expect_in "$out" "^hugetlbfs: .*\(pagesize=2M\)" "hugepages shows the mount"
+r real_release "$HUGEPAGES" --release 4
+expect_rc 0 "hugepages --release 4 (real)"
+for t in "${real_targets[@]}"; do
+	[[ $(cat "$t/nr_hugepages") == $((want - 4)) ]] || { show; fail "hugepages --release 4: the kernel has $(cat "$t/nr_hugepages") in $t, want $((want - 4))"; }
+done
+expect_in "$out" "released 4 2M pages" "hugepages --release 4 says so"
+restore_hugepages
+# The mount, for real, in a private mount namespace whose hugetlbfs mounts are gone.
+mkdir -p "$T/hmnt"
+keep=$((max > 0 ? max : 1))
+r real_mount unshare -m --propagation private bash -c '
+	awk "\$3 == \"hugetlbfs\" { print \$2 }" /proc/mounts | xargs -r -n1 umount -l
+	LINECAP_HUGE_MNT=$1 "$2" "$3" || exit
+	echo "mounts: $(awk "\$3 == \"hugetlbfs\" { print \$2, \$4 }" /proc/mounts)"' _ "$T/hmnt" "$HUGEPAGES" "$keep"
+expect_rc 0 "hugepages $keep in a namespace without hugetlbfs"
+expect_in "$out" "mounted hugetlbfs \(pagesize=2M\) at $T/hmnt" "hugepages mounts hugetlbfs"
+expect_in "$out" "^mounts: $T/hmnt rw,.*pagesize=2M" "the kernel shows the hugetlbfs mount"
+restore_hugepages
+ok "hugepages on this host: $want pages reserved then 4 given back (the kernel's counters follow), hugetlbfs mounted; counts restored"
+
 echo "scripts: $passed passed, 0 failed"
