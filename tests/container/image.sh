@@ -74,10 +74,19 @@ t0=$(now)
 note "base image ready in $(secs "$t0" "$(now)") s"
 
 # --- 2. build --------------------------------------------------------------------------
+# stamp: each line prefixed with the seconds since the build started
+stamp() ( SECONDS=0; while IFS= read -r l; do printf '%4d %s\n' "$SECONDS" "$l"; done )
+# steps LOG: how long each Dockerfile step took ("STEP" line to the next one)
+steps() {
+	awk '/\] STEP [0-9]+\/[0-9]+: / { if (name != "") printf "  %4d s  %s\n", $1 - t, name; t = $1; name = substr($0, index($0, "STEP"), 70) }
+		END { if (name != "") printf "  %4d s  %s\n", $1 - t, name }' "$1" | awk '$1 >= 2'
+}
 build() { # TARGET TAG LOG
+	local rc=0
 	bb build --isolation chroot --pull=never --layers=false --force-rm \
-		-f "$SRCDIR/Dockerfile.dpdk" --target "$1" -t "$2" "$SRCDIR" >"$3" 2>&1 ||
-		{ tail -n 40 "$3" >&2; fail "buildah build --target $1 failed (last lines above)"; }
+		-f "$SRCDIR/Dockerfile.dpdk" --target "$1" -t "$2" "$SRCDIR" 2>&1 | stamp >"$3" || rc=$?
+	((rc == 0)) || { tail -n 40 "$3" >&2; fail "buildah build --target $1 failed (last lines above)"; }
+	steps "$3"
 }
 if [[ ${LINECAP_REUSE_IMAGES:-0} == 1 ]] && bb inspect --type image "$tag" >/dev/null 2>&1 &&
 	bb inspect --type image "$tools_tag" >/dev/null 2>&1; then

@@ -234,6 +234,27 @@ expect_in "$out" '--device /dev/infiniband' "launch: mlx5 gets /dev/infiniband"
 expect_in "$out" '--cap-add NET_RAW' "launch: mlx5 gets NET_RAW"
 ok "launch: --privileged, UIO refused without it, unbound NIC refused, mlx5 devices"
 
+r launch_xdp env "${LENV[@]}" "$LAUNCH" --dry-run capture -i net_af_xdp0,iface=eth9 -w x.pcap
+expect_rc 0 "launch --dry-run (af_xdp)"
+expect_in "$out" '--cap-add BPF' "launch: af_xdp gets BPF"
+expect_in "$out" '^#   BPF: net_af_xdp loads an XDP program' "launch explains BPF"
+expect_not_in "$out" '/dev/net/tun' "launch: af_xdp needs no tun device"
+r launch_tap env "${LENV[@]}" "$LAUNCH" --dry-run capture -i net_tap0,iface=lc0 -w x.pcap
+expect_in "$out" '--device /dev/net/tun' "launch: net_tap gets /dev/net/tun"
+expect_not_in "$out" 'cap-add BPF' "launch: net_tap needs no BPF"
+# a VM without a vIOMMU: vfio's no-IOMMU mode, group device /dev/vfio/noiommu-11
+mkdir -p "$S/module/vfio/parameters" "$T/dev/vfio"
+echo Y >"$S/module/vfio/parameters/enable_unsafe_noiommu_mode"
+: >"$T/dev/vfio/noiommu-11"
+r launch_noiommu env "${LENV[@]}" LINECAP_DEVFS="$T/dev" "$LAUNCH" --dry-run capture -i 0000:00:0b.0 -w x.pcap
+expect_rc 0 "launch --dry-run (no-IOMMU vfio)"
+expect_in "$out" '--device /dev/vfio/noiommu-11' "launch: the no-IOMMU group device"
+expect_in "$out" '--cap-add SYS_RAWIO' "launch: no-IOMMU gets SYS_RAWIO"
+expect_in "$out" '--cap-add SYS_ADMIN' "launch: no-IOMMU gets SYS_ADMIN"
+expect_in "$out" '^#   SYS_RAWIO: 0000:00:0b.0 uses VFIO.s no-IOMMU mode' "launch explains SYS_RAWIO"
+rm -rf "$S/module" "$T/dev"
+ok "launch: af_xdp adds BPF, net_tap /dev/net/tun, a no-IOMMU VFIO group SYS_RAWIO + SYS_ADMIN (each explained)"
+
 mkdir -p "$S/devices/system/node/node1"
 r launch_numa env "${LENV[@]}" "$LAUNCH" --dry-run capture -i 0000:00:0b.0 -w x.pcap
 expect_in "$out" '--cap-add SYS_NICE' "launch: SYS_NICE on a two-node host"
