@@ -51,6 +51,10 @@ for c in buildah tcpdump jq chroot; do
 done
 command -v podman >/dev/null || command -v buildah >/dev/null || fail "podman/buildah missing"
 
+# One run at a time: the images are tagged the same in one storage, and two builds at
+# once on 2 cores would only both be slow.
+exec {lock}>/run/lock/linecap-container-image.lock
+flock -w 3000 "$lock" || fail "another run holds /run/lock/linecap-container-image.lock"
 T=$(mktemp -d /var/tmp/linecap-image.XXXXXX)
 ctrs=()
 cleanup() {
