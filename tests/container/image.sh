@@ -165,7 +165,7 @@ done
 	fail "the ibverbs mlx5 provider is missing (net_mlx5 could not find a device)"
 [[ -e $mnt/usr/lib/x86_64-linux-gnu/hwloc/hwloc_pci.so ]] || fail "hwloc's PCI plugin is missing"
 [[ -e $mnt/usr/lib/x86_64-linux-gnu/bpf/xsk_def_xdp_prog.o ]] || fail "libxdp's BPF program is missing (net_af_xdp)"
-ok "ldd inside the image: $nelf ELF files (binary, libraries, $(ls "$mnt$pmd_dir" | grep -c '\.so$') plugins) resolve, nothing missing"
+ok "ldd inside the image: $nelf ELF files (binary, libraries, $(find "$mnt$pmd_dir" -maxdepth 1 -name '*.so' | wc -l) plugins) resolve, nothing missing"
 
 # --- 4. run the engine from the image ----------------------------------------------------
 O=$T/out

@@ -179,6 +179,7 @@ printf 'nodev /dev/hugepages hugetlbfs rw,relatime,pagesize=2M 0 0\nnodev /mnt/h
 LENV=(LINECAP_SYSFS="$S" LINECAP_PROCFS="$P")
 
 # argv_of: the printed command without comments, parsed as the shell would run it.
+argv=()
 argv_of() {
 	local cmd
 	cmd=$(grep -v '^#' <<<"$1" | sed 's/ \\$//' | tr '\n' ' ')
@@ -252,7 +253,7 @@ expect_in "$out" '--device /dev/vfio/noiommu-11' "launch: the no-IOMMU group dev
 expect_in "$out" '--cap-add SYS_RAWIO' "launch: no-IOMMU gets SYS_RAWIO"
 expect_in "$out" '--cap-add SYS_ADMIN' "launch: no-IOMMU gets SYS_ADMIN"
 expect_in "$out" '^#   SYS_RAWIO: 0000:00:0b.0 uses VFIO.s no-IOMMU mode' "launch explains SYS_RAWIO"
-rm -rf "$S/module" "$T/dev"
+rm -rf "${S:?}/module" "${T:?}/dev"
 ok "launch: af_xdp adds BPF, net_tap /dev/net/tun, a no-IOMMU VFIO group SYS_RAWIO + SYS_ADMIN (each explained)"
 
 mkdir -p "$S/devices/system/node/node1"
