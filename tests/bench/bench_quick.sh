@@ -9,7 +9,7 @@
 set -euo pipefail
 fail() { echo "FAIL: bench_quick: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
-[ -n "${BUILD_DIR:-}" ] && [ -n "${SRC_DIR:-}" ] || fail "BUILD_DIR and SRC_DIR must be set (run through meson test)"
+{ [ -n "${BUILD_DIR:-}" ] && [ -n "${SRC_DIR:-}" ]; } || fail "BUILD_DIR and SRC_DIR must be set (run through meson test)"
 for b in linecap bench/seqpkt bench/micro_ring bench/micro_tstamp bench/linecap-glibc-malloc; do
 	[ -x "$BUILD_DIR/$b" ] || fail "$BUILD_DIR/$b is not built"
 done
