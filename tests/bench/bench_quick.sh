@@ -26,6 +26,9 @@ if [ $rc -ne 0 ]; then
 	fail "bench/run --quick exited $rc"
 fi
 ok "bench/run --quick ran ($(grep -o 'all parts: [0-9]*s' "$W/run.err" | tail -1))"
+# the run's own log, for the time each part took
+grep -E '^\[(bench|ndr|micro) ' "$W/run.err" | sed 's/^/    | /'
+
 
 section() { # NAME -> lines between the markers
 	awk -v b="<!-- bench:$1:begin -->" -v e="<!-- bench:$1:end -->" '$0 == e { p = 0 } p { print } $0 == b { p = 1 }' "$DOC"
