@@ -210,6 +210,12 @@ idb_options(struct lc_pcap_reader *r, struct lc_pcap_iface *ifc, const uint8_t *
 			/* one 64-bit number in the section's byte order */
 			memcpy(&v, o + i + 4, 8);
 			ifc->ts_offset = (int64_t)(r->swapped ? __builtin_bswap64(v) : v);
+			/* In ns it must fit 64 bits: +-292 years around 1970 (found by fuzzing). */
+			if (ifc->ts_offset > INT64_MAX / 1000000000 ||
+					ifc->ts_offset < -(INT64_MAX / 1000000000))
+				return bad(r, err, off + i,
+						"if_tsoffset %" PRId64 " s is out of range",
+						ifc->ts_offset);
 		}
 		i += 4 + padded;
 	}
@@ -426,8 +432,8 @@ pcapng_next(struct lc_pcap_reader *r, struct lc_pcap_record *rec, bool want_data
 
 /* ---- common ---- */
 
-int
-lc_pcap_reader_open(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
+static int
+open_file(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
 {
 	struct stat st;
 	uint8_t h[PCAP_FILE_HDR];
@@ -515,6 +521,17 @@ lc_pcap_reader_rewind(struct lc_pcap_reader *r, struct lc_error *err)
 	if (r->format == LC_FILE_PCAPNG) {
 		r->nb_ifaces = 0;
 		r->have_linktype = false;
+	}
+	return 0;
+}
+
+int
+lc_pcap_reader_open(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
+{
+	/* Every failure leaves nothing open: the caller need not close. */
+	if (open_file(r, path, err) < 0) {
+		lc_pcap_reader_close(r);
+		return -1;
 	}
 	return 0;
 }
