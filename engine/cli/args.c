@@ -62,6 +62,8 @@ lc_cli_usage(FILE *f)
 {
 	fprintf(f, "Usage: linecap capture -i DEV [-i DEV ...] -w FILE [options]\n"
 		   "       linecap list [--eal 'ARGS'] [-i DEV ...]\n"
+		   "       linecap repair FILE [FILE...]   cut a capture cut short back to its "
+		   "last whole record\n"
 		   "       linecap --version\n"
 		   "\n"
 		   "capture options:\n"

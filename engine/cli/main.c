@@ -12,6 +12,7 @@
 
 #include "cli/args.h"
 #include "cli/list.h"
+#include "core/repair.h"
 #include "cli/replay_args.h"
 #include "lc_build_config.h"
 
@@ -169,6 +170,25 @@ cmd_list(int argc, char **argv)
 	return rc;
 }
 
+/* linecap repair FILE...: exit 0 if every file is (now) valid. */
+static int
+cmd_repair(int argc, char **argv)
+{
+	int i, rc = 0;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "linecap: usage: linecap repair FILE [FILE...]\n");
+		return LC_ERR_USAGE;
+	}
+	for (i = 1; i < argc; i++) {
+		struct lc_error err = {0};
+
+		if (lc_repair_file(stdout, argv[i], &err) < 0)
+			rc = fail(&err);
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -182,6 +202,8 @@ main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)
 		return lc_cmd_replay(argc - 1, argv + 1);
+	if (strcmp(argv[1], "repair") == 0)
+		return cmd_repair(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("linecap %s (DPDK %s)\n", LC_VERSION, "22.11");
 		return 0;
@@ -191,7 +213,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr,
-			"linecap: unknown command '%s': expected capture, replay or list (see "
+			"linecap: unknown command '%s': expected capture, replay, repair or list "
+			"(see "
 			"--help)\n",
 			argv[1]);
 	return LC_ERR_USAGE;

@@ -27,6 +27,7 @@
 #include <rte_lcore.h>
 
 #include "core/engine_priv.h"
+#include "core/recover.h"
 #include "core/rotate.h"
 
 extern char **environ;
@@ -331,6 +332,8 @@ lc_rotate_setup(struct lc_engine *e, struct lc_error *err)
 			if (rw->kept == NULL)
 				return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for -W");
 		}
+		/* Unfinished files of a killed run in this directory: repair, publish. */
+		lc_recover_parts(rw->dir, stderr);
 		if (open_spare(ro, rw, i, err) < 0)
 			return -1;
 		rw->shared.spare_ready = 1;
