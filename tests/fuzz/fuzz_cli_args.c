@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
 #include "cli/args.h"
+#include "core/bpf_filter.h"
 
 #define FUZZ_MAX_ARGS 64
 
@@ -52,6 +55,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = lc_cli_parse_capture(argc, argv, &cli, &err);
 	if (ret < 0 && (err.msg[0] == '\0' || err.kind == 0))
 		abort(); /* a rejection must say why, with an exit code */
+	/* The filter (-f or trailing words) goes through pcap_compile as capture does. */
+	if (ret == 0 && cli.conf.filter_expr[0] != '\0') {
+		struct bpf_program prog;
+
+		memset(&err, 0, sizeof(err));
+		if (lc_filter_compile(cli.conf.filter_expr, 1 /* DLT_EN10MB */, cli.conf.snaplen,
+				    &prog, &err) == 0)
+			pcap_freecode(&prog);
+		else if (err.msg[0] == '\0' || err.kind != LC_ERR_USAGE)
+			abort(); /* a bad filter is a usage error with libpcap's words */
+	}
 out:
 	free(copy);
 	return 0;
