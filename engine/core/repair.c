@@ -64,8 +64,9 @@ scan(const char *path, uint64_t *good_end, uint64_t *packets, uint64_t *size, co
 			break;
 		}
 		*good_end = before;
-		*why = rec_err.msg;
+		/* The reason outlives this frame in the caller's err. */
 		snprintf(err->msg, sizeof(err->msg), "%s", rec_err.msg);
+		*why = err->msg;
 		break;
 	}
 	lc_pcap_reader_close(&r);
