@@ -22,12 +22,17 @@ with open(out, "wb") as f:
         pkt = bytes.fromhex("020000000002020000000001" "0800") + struct.pack(">I", i) + bytes(46)
         f.write(struct.pack("<IIII", 1, i * 1000, len(pkt), len(pkt)) + pkt)
 PY
+# A sanitizer build costs 2-3x per packet, which 1 Mpps on a shared 2-core machine does
+# not absorb: there the 1 Mpps case is held to 10 %; the 2 % bound is checked in the
+# optimised (-Werror) build of the same run, and at 100 kpps in both.
+SANITIZED=0
+[[ $(ldd "$LINECAP" 2>/dev/null) =~ lib(asan|ubsan) ]] && SANITIZED=1
 OUTDIR=$(mktemp -d /dev/shm/linecap-rate.XXXXXX)
 trap 'cleanup; rm -rf "$OUTDIR"' EXIT
 
 # rate_case PPS LOOPS: 20000 x LOOPS packets at PPS (>= 3 s)
 rate_case() {
-	local pps=$1 loops=$2 n out got dev
+	local pps=$1 loops=$2 tol=${3:-2} n out got dev
 	n=$((20000 * loops))
 	out=$OUTDIR/out-$pps.pcap
 	dev="socket=$T/rate-$pps.sock,rsize=14"
@@ -41,12 +46,16 @@ rate_case() {
 		fail "$pps pps: receiver wrote $(json_get "$T/cap-$pps.json" .totals.written) of $n packets"
 	got=$("$PCAPCHECK" rate "$out" 2>"$T/rate.err") || { show "$T/rate.err"; fail "pcapcheck rate $out"; }
 	echo "  requested $pps pps, receiver measured $got pps over $(cat "$T/rate.err" | sed 's/.*over //')"
-	python3 -c "import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); sys.exit(0 if abs(g - w) <= 0.02 * w else 1)" "$got" "$pps" ||
-		fail "--pps $pps: the receiver measured $got pps, more than 2 % off (replay said: $(grep -E '^(Rated|Requested)' "$LC_ERR" | tr '\n' ' '))"
-	ok "--pps $pps: receiver measured $got pps (within 2 %)"
+	python3 -c "import sys; g, w, t = map(float, sys.argv[1:]); sys.exit(0 if abs(g - w) <= t / 100 * w else 1)" "$got" "$pps" "$tol" ||
+		fail "--pps $pps: the receiver measured $got pps, more than $tol % off (replay said: $(grep -E '^(Rated|Requested)' "$LC_ERR" | tr '\n' ' '))"
+	ok "--pps $pps: receiver measured $got pps (within $tol %)"
 	rm -f "$out"
 }
 
 rate_case 100000 15
-rate_case 1000000 150
+if ((SANITIZED)); then
+	rate_case 1000000 150 10
+else
+	rate_case 1000000 150
+fi
 echo "replay_rate: 2 passed, 0 failed"
