@@ -24,20 +24,12 @@
 #include "core/pcap_engine.h"
 #include "core/rotate.h"
 #include "lc_build_config.h"
+#include "datapath/tstamp.h"
 
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
 
 static struct lc_cpu_pick cpu_pick;
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void
 lc_plan_set_pick(const struct lc_cpu_pick *pick)
@@ -519,7 +511,7 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 {
 	unsigned int i;
 
-	e->start_ns = mono_ns();
+	e->start_ns = lc_mono_ns();
 	for (i = 0; i < e->nb_writers; i++)
 		e->writers[i].start_ns = lc_clock_ns(&e->tsc_clock, rte_rdtsc());
 	if (lc_rotate_start(e, err) < 0)
@@ -582,7 +574,7 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 		ret = lc_pcap_engine_wait(e, err);
 	else if (e->launched)
 		rte_eal_mp_wait_lcore();
-	e->end_ns = mono_ns();
+	e->end_ns = lc_mono_ns();
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 		int r = lc_writer_finish(w);
@@ -644,7 +636,7 @@ lc_engine_destroy(struct lc_engine *e)
 double
 lc_engine_elapsed(const struct lc_engine *e)
 {
-	uint64_t end = e->end_ns ? e->end_ns : mono_ns();
+	uint64_t end = e->end_ns ? e->end_ns : lc_mono_ns();
 
 	return e->start_ns ? (double)(end - e->start_ns) / 1e9 : 0.0;
 }

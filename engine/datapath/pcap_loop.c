@@ -13,17 +13,9 @@
 #include <time.h>
 
 #include "datapath/pcap_loop.h"
+#include "datapath/tstamp.h"
 
 #define STATS_PERIOD_NS 1000000000u
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* With -c: take one packet from the budget all threads share. */
 static bool
@@ -85,7 +77,7 @@ drain(struct lc_pcap_task *t)
 
 	if (lc_pcap_quiesce(t) < 0)
 		return;
-	deadline = mono_ns() + (uint64_t)(2 * t->timeout_ms + 50) * 1000000u;
+	deadline = lc_mono_ns() + (uint64_t)(2 * t->timeout_ms + 50) * 1000000u;
 	for (;;) {
 		int n = pcap_dispatch(t->handle, -1, on_packet, (u_char *)t);
 
@@ -93,7 +85,7 @@ drain(struct lc_pcap_task *t)
 			break;
 		lc_writer_idle(t->w);
 		if (n == 0) {
-			if (mono_ns() >= deadline)
+			if (lc_mono_ns() >= deadline)
 				break;
 			wait_readable(t, 10);
 		}
@@ -105,7 +97,7 @@ lc_pcap_thread_main(void *arg)
 {
 	struct lc_pcap_task *t = arg;
 
-	t->next_stats_ns = mono_ns() + STATS_PERIOD_NS;
+	t->next_stats_ns = lc_mono_ns() + STATS_PERIOD_NS;
 	while (!should_stop(t->shared)) {
 		int n = pcap_dispatch(t->handle, -1, on_packet, (u_char *)t);
 
@@ -118,7 +110,7 @@ lc_pcap_thread_main(void *arg)
 		lc_writer_idle(t->w);
 		if (n == 0)
 			wait_readable(t, t->timeout_ms);
-		if (mono_ns() >= t->next_stats_ns) {
+		if (lc_mono_ns() >= t->next_stats_ns) {
 			lc_pcap_read_stats(t);
 			t->next_stats_ns += STATS_PERIOD_NS;
 		}

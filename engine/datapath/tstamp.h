@@ -3,6 +3,7 @@
 #define LINECAP_TSTAMP_H
 
 #include <stdint.h>
+#include <time.h>
 
 /*
  * A linear map from a free-running counter (the TSC, or a NIC's clock) to
@@ -64,6 +65,16 @@ lc_clock_extend(uint64_t prev_wide, uint64_t raw, unsigned int bits)
  * Control plane only.
  */
 void lc_clock_anchor_tsc(struct lc_clock *c);
+
+/* CLOCK_MONOTONIC in ns: control-plane deadlines and the libpcap path's timers. */
+static inline uint64_t
+lc_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 /* TSC ticks per second: the EAL's figure, or measured once when there is no EAL. */
 uint64_t lc_tsc_hz(void);

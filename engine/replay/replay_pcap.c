@@ -15,15 +15,7 @@
 #include "replay/file_seq.h"
 #include "replay/pcap_reader.h"
 #include "replay/replay_scan.h"
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+#include "datapath/tstamp.h"
 
 /* Until `deadline`: sleep while far, then poll the clock. */
 static void
@@ -31,7 +23,7 @@ wait_until(uint64_t deadline, const volatile int *stop)
 {
 	uint64_t now;
 
-	while (!*stop && (now = mono_ns()) < deadline) {
+	while (!*stop && (now = lc_mono_ns()) < deadline) {
 		if (deadline - now > 300000) {
 			struct timespec nap = {0, 100000};
 
@@ -85,7 +77,7 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 	if (p == NULL)
 		goto out_reader;
 	lc_pace_init(&pacer, c);
-	start = mono_ns() + 1000000;
+	start = lc_mono_ns() + 1000000;
 	while (!*stop) {
 		bool new_file;
 		int r = lc_file_seq_next(&rd, &rec, &new_file, err);
@@ -115,7 +107,7 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 		if (pcap_inject(p, rec.data, rec.caplen) == (int)rec.caplen) {
 			t->sent++;
 			t->bytes += rec.caplen;
-			last = mono_ns();
+			last = lc_mono_ns();
 		} else {
 			t->dropped++; /* the kernel refused it (too long, interface down) */
 		}
