@@ -12,6 +12,7 @@
 #include <linecap/pmd_profile.h>
 
 #include "core/lcore_plan.h"
+#include "sources/afpacket_drops.h"
 #include "datapath/tasks.h"
 
 struct rte_mempool;
@@ -32,6 +33,7 @@ struct lc_port {
 	uint64_t hw_ts_flag;
 	int hw_ts_offset;
 	bool started;
+	struct lc_afp_drops afp; /* net_af_packet: its sockets' kernel drops */
 	struct lc_port_counters stats; /* main lcore only */
 };
 

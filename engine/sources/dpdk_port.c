@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 
 #include "core/engine_priv.h"
+#include "sources/afpacket_drops.h"
 
 /* Device name part of a devargs string ("net_null0,size=64" -> "net_null0"). */
 static void
@@ -75,7 +76,14 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 					"list')",
 					devargs, name);
 	} else {
+		struct lc_afp_fdset before;
+		bool afp = lc_afp_is_devargs(devargs);
+
+		if (afp)
+			lc_afp_fdset_take(&before);
 		ret = rte_dev_probe(devargs);
+		if (afp && ret == 0)
+			lc_afp_drops_attach(&port->afp, &before);
 		if (ret < 0 && ret != -EEXIST)
 			return lc_error_set(err, LC_ERR_DEVICE,
 					"device '%s' not found or could not be created (%s): a "
@@ -251,6 +259,10 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): start failed: %s",
 				port->name, port->driver, strerror(-ret));
 	port->started = true;
+	if (port->afp.n > 0) {
+		lc_afp_drops_clear(&port->afp);
+		port->prof.counters |= LC_CNT_IMISSED;
+	}
 	/* Capture everything on the wire; PMDs without the notion say ENOTSUP. */
 	rte_eth_promiscuous_enable(port->port_id);
 
@@ -277,6 +289,10 @@ lc_port_read_stats(struct lc_port *port)
 	port->stats.ipackets = s.ipackets;
 	port->stats.ibytes = s.ibytes;
 	port->stats.imissed = s.imissed;
+	if (port->afp.n > 0) {
+		lc_afp_drops_read(&port->afp);
+		port->stats.imissed += port->afp.drops;
+	}
 	port->stats.ierrors = s.ierrors;
 	port->stats.rx_nombuf = s.rx_nombuf;
 	port->stats.supported = port->prof.counters;

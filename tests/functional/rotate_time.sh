@@ -71,8 +71,8 @@ PYEOF
 
 D=$T/g && mkdir "$D"
 # framecnt: a kernel ring that holds the whole input. With the default 512 frames
-# a stall of the rx lcore of ~0.2 s on a loaded CI machine overflowed the ring,
-# and DPDK 22.11's net_af_packet does not report those drops (imissed n/a).
+# a stall of the rx lcore of ~0.2 s on a loaded CI machine overflowed the ring
+# (those drops show as imissed, but the files then lack frames of the input).
 LCARGS=(capture -i "net_af_packet0,iface=$VB,framecnt=4096" -w "$D/cap-%s.pcap" -G 1 -z "$Z" -c "$N" --duration 60
 	-q --stats-json "$T/g.json" --eal "$EAL")
 LC_CMD="ip netns exec $NS $(qcmd "$LINECAP" "${LCARGS[@]}")"
