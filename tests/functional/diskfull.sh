@@ -10,15 +10,31 @@ source "$(dirname "$0")/lib.sh"
 require_cmd unshare mount
 
 mkdir -p "$T/small"
+
+# small_disk_capture FILE ERR PREP ARGS...: `linecap capture -w $S/FILE ARGS` with stderr
+# to ERR, where $S is a 16 MiB tmpfs in a private mount namespace. PREP (shell) runs
+# first and may use $S; FILE is then copied to $T/FILE. Exit: linecap's, or 90 (no
+# mount), 91 (no output file), 92 (PREP failed).
+small_disk_capture() {
+	local file=$1 err=$2 prep=$3
+	shift 3
+	timeout -k 5 60 unshare -m sh -c '
+		T=$1 file=$2 err=$3 prep=$4 lc=$5
+		S=$T/small
+		shift 5
+		mount -t tmpfs -o size=16m none "$S" || exit 90
+		eval "$prep" || exit 92
+		"$lc" capture -w "$S/$file" "$@" 2>"$err"
+		rc=$?
+		wait
+		cp "$S/$file" "$T/$file" || exit 91
+		exit $rc' sh "$T" "$file" "$err" "$prep" "$LINECAP" "$@"
+}
+
 J=$T/full.json
 rc=0
-timeout -k 5 60 unshare -m sh -c '
-	mount -t tmpfs -o size=16m none "$1/small" || exit 90
-	"$2" capture -i net_null0,size=64 -w "$1/small/x.pcap" --duration 3 -q \
-		--stats-json "$1/full.json" --eal "$3" 2>"$1/err"
-	rc=$?
-	cp "$1/small/x.pcap" "$1/x.pcap" || exit 91
-	exit $rc' sh "$T" "$LINECAP" "$EAL" || rc=$?
+small_disk_capture x.pcap "$T/err" : -i net_null0,size=64 --duration 3 -q \
+	--stats-json "$J" --eal "$EAL" || rc=$?
 [ "$rc" -ne 90 ] || fail "cannot mount a tmpfs in a private mount namespace"
 [ "$rc" -ne 91 ] || fail "linecap left no output file on the full disk"
 [ "$rc" -eq 5 ] || { cat "$T/err" >&2; fail "exit $rc on a full disk, expected 5"; }
@@ -39,13 +55,8 @@ ok "disk full (--on-disk-full drop, the default): $W written, $E counted as writ
 J2=$T/stop.json
 rc=0
 t0=$(date +%s)
-timeout -k 5 60 unshare -m sh -c '
-	mount -t tmpfs -o size=16m none "$1/small" || exit 90
-	"$2" capture -i net_null0,size=64 -w "$1/small/s.pcap" --duration 30 -q \
-		--on-disk-full stop --stats-json "$1/stop.json" --eal "$3" 2>"$1/err2"
-	rc=$?
-	cp "$1/small/s.pcap" "$1/s.pcap" || exit 91
-	exit $rc' sh "$T" "$LINECAP" "$EAL" || rc=$?
+small_disk_capture s.pcap "$T/err2" : -i net_null0,size=64 --duration 30 -q \
+	--on-disk-full stop --stats-json "$J2" --eal "$EAL" || rc=$?
 t=$(($(date +%s) - t0))
 [ "$rc" -eq 5 ] || { cat "$T/err2" >&2; fail "--on-disk-full stop: exit $rc, expected 5"; }
 [ "$t" -lt 25 ] || fail "--on-disk-full stop: ran ${t}s, i.e. did not stop when the disk filled"
@@ -59,16 +70,9 @@ ok "--on-disk-full stop: stopped after ${t}s with exit 5, $W written, file valid
 # packets must then reach the file.
 J3=$T/resume.json
 rc=0
-timeout -k 5 60 unshare -m sh -c '
-	mount -t tmpfs -o size=16m none "$1/small" || exit 90
-	head -c 15m /dev/zero >"$1/small/filler" || exit 92
-	(sleep 1.5; rm -f "$1/small/filler") &
-	"$2" capture -i net_null0,size=64 -w "$1/small/r.pcap" --duration 4 -q \
-		--stats-json "$1/resume.json" --eal "$3" 2>"$1/err3"
-	rc=$?
-	wait
-	cp "$1/small/r.pcap" "$1/r.pcap" || exit 91
-	exit $rc' sh "$T" "$LINECAP" "$EAL" || rc=$?
+# shellcheck disable=SC2016 # $S is expanded inside small_disk_capture's shell
+small_disk_capture r.pcap "$T/err3" 'head -c 15m /dev/zero >"$S/filler" && { (sleep 1.5; rm -f "$S/filler") & }' \
+	-i net_null0,size=64 --duration 4 -q --stats-json "$J3" --eal "$EAL" || rc=$?
 [ "$rc" -ne 92 ] || fail "cannot fill the test tmpfs"
 # The disk fills again after the filler goes, so the end is still exit 5.
 [ "$rc" -eq 5 ] || { cat "$T/err3" >&2; fail "resume run: exit $rc, expected 5"; }
