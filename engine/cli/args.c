@@ -211,16 +211,46 @@ dev_name_len(const char *devargs)
 	return strcspn(devargs, ",");
 }
 
-/* --forward IFACE: not one of the -i devices (the same port cannot be both). */
+/*
+ * The kernel interface a device string sends to or reads from: its iface=
+ * argument (net_tap, net_af_packet, net_af_xdp), or the string itself when it
+ * is a bare name; "" for anything else. Returns its length.
+ */
+static size_t
+dev_kernel_iface(const char *devargs, const char **iface)
+{
+	const char *p = devargs;
+
+	if (strpbrk(devargs, ",:/=") == NULL) {
+		*iface = devargs;
+		return strlen(devargs);
+	}
+	while ((p = strchr(p, ',')) != NULL) {
+		p++;
+		if (strncmp(p, "iface=", 6) == 0) {
+			*iface = p + 6;
+			return strcspn(p + 6, ",");
+		}
+	}
+	*iface = "";
+	return 0;
+}
+
+/*
+ * --forward IFACE: not one of the -i devices, nor a port on the kernel
+ * interface a -i port captures (every forwarded packet would come back).
+ */
 static int
 check_forward(const struct lc_capture_conf *c, struct lc_error *err)
 {
-	size_t n = dev_name_len(c->forward);
+	size_t n = dev_name_len(c->forward), fl, il;
+	const char *fi, *ii;
 	unsigned int p;
 
 	if (c->forward[0] == '\0')
 		return 0;
-	for (p = 0; p < c->nb_ports; p++)
+	fl = dev_kernel_iface(c->forward, &fi);
+	for (p = 0; p < c->nb_ports; p++) {
 		if (dev_name_len(c->ports[p].devargs) == n &&
 				strncasecmp(c->ports[p].devargs, c->forward, n) == 0)
 			return lc_error_set(err, LC_ERR_USAGE,
@@ -228,6 +258,14 @@ check_forward(const struct lc_capture_conf *c, struct lc_error *err)
 					"to "
 					"another port",
 					c->forward, c->ports[p].devargs);
+		il = dev_kernel_iface(c->ports[p].devargs, &ii);
+		if (fl > 0 && il == fl && strncmp(fi, ii, fl) == 0)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--forward '%s' sends to kernel interface '%.*s', which -i "
+					"'%s' captures: every forwarded packet would be captured "
+					"again",
+					c->forward, (int)fl, fi, c->ports[p].devargs);
+	}
 	return 0;
 }
 

@@ -25,6 +25,13 @@ forward_devargs(const char *arg, uint16_t nb_txq, char *out, size_t len, struct 
 	if (lc_is_kernel_netdev(arg))
 		n = snprintf(out, len, "net_af_packet_lcfwd,iface=%s,qpairs=%u,qdisc_bypass=0", arg,
 				nb_txq);
+	else if (strpbrk(arg, ",:") == NULL && strncmp(arg, "net_", 4) != 0 &&
+			strncmp(arg, "eth_", 4) != 0)
+		return lc_error_set(err, LC_ERR_DEVICE,
+				"--forward '%s': no kernel interface of that name "
+				"(/sys/class/net), and not a DPDK device (e.g. "
+				"net_tap0,iface=lcfwd0)",
+				arg);
 	else
 		n = snprintf(out, len, "%s", arg);
 	if (n < 0 || (size_t)n >= len)

@@ -11,8 +11,8 @@
 #     `tcpdump -r IN tcp` selects — the forward happens after the filter;
 #  3. a bare kernel interface name (a veth end) -> net_af_packet: tcpdump on
 #     that interface and on its peer see the input;
-#  4. bad --forward: no such device (4), the -i device itself (2), the libpcap
-#     path (2): one line on stderr each.
+#  4. bad --forward: no such device or interface (4), the -i device itself or
+#     the kernel interface it captures (2), the libpcap path (2): one line each.
 # Every run checks both invariants exactly from --stats-json, in total and per
 # queue: received = written + filtered + drops, and
 # forwarded + forward_dropped = received - filtered.
@@ -176,8 +176,10 @@ bad() {
 }
 bad 4 '^linecap: --forward: device .net_nosuch0. not found' capture -i net_null0 -w /dev/null \
 	-c 10 --forward net_nosuch0 --eal "$EAL"
-bad 4 '^linecap: --forward: device .nosuchif9. not found' capture -i net_null0 -w /dev/null \
-	-c 10 --forward nosuchif9 --eal "$EAL"
+bad 4 "^linecap: --forward 'nosuchif9': no kernel interface of that name" capture -i net_null0 \
+	-w /dev/null -c 10 --forward nosuchif9 --eal "$EAL"
+bad 2 "^linecap: --forward 'fwb' sends to kernel interface 'fwb', which -i" capture \
+	-i net_af_packet0,iface=fwb -w /dev/null -c 10 --forward fwb --eal "$EAL"
 bad 2 '^linecap: --forward .NET_NULL0,size=64. is the capture device' capture -i net_null0 \
 	-w /dev/null -c 10 --forward NET_NULL0,size=64 --eal "$EAL"
 bad 2 '^linecap: --forward needs the DPDK path' capture -i lo -w /dev/null -c 10 --forward net_tap0
