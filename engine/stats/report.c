@@ -111,8 +111,14 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 				e->fwd.port.name, e->fwd.port.driver);
 		fprintf(f,
 				"%" PRIu64 " packets dropped by forward (queue full, or longer "
-					   "than its MTU)\n",
+				"than its MTU)\n",
 				t.forward_dropped);
+		if (t.forward_oerrors != 0)
+			fprintf(f,
+					"linecap: the forward port %s counts %" PRIu64
+					" tx errors of its own (oerrors; see docs/CLI.md, "
+					"--forward)\n",
+					e->fwd.port.name, t.forward_oerrors);
 	}
 	if (t.pmd_short != 0)
 		fprintf(f,
