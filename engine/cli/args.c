@@ -213,13 +213,16 @@ dev_name_len(const char *devargs)
 
 /*
  * The kernel interface a device string sends to or reads from: its iface=
- * argument (net_tap, net_af_packet, net_af_xdp), or the string itself when it
- * is a bare name; "" for anything else. Returns its length.
+ * (net_tap, net_af_packet, net_af_xdp) or rx_iface= / rx_iface_in= (net_pcap)
+ * argument, or the string itself when it is a bare name; "" for anything
+ * else. Returns its length.
  */
 static size_t
 dev_kernel_iface(const char *devargs, const char **iface)
 {
+	static const char *const keys[] = {"iface=", "rx_iface=", "rx_iface_in="};
 	const char *p = devargs;
+	unsigned int k;
 
 	if (strpbrk(devargs, ",:/=") == NULL) {
 		*iface = devargs;
@@ -227,10 +230,11 @@ dev_kernel_iface(const char *devargs, const char **iface)
 	}
 	while ((p = strchr(p, ',')) != NULL) {
 		p++;
-		if (strncmp(p, "iface=", 6) == 0) {
-			*iface = p + 6;
-			return strcspn(p + 6, ",");
-		}
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (strncmp(p, keys[k], strlen(keys[k])) == 0) {
+				*iface = p + strlen(keys[k]);
+				return strcspn(*iface, ",");
+			}
 	}
 	*iface = "";
 	return 0;
