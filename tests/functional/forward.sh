@@ -15,12 +15,13 @@
 #     the kernel interface it captures (2), the libpcap path (2): one line each.
 # Every run checks both invariants exactly from --stats-json, in total and per
 # queue: received = written + filtered + drops, and
-# forwarded + forward_dropped = received - filtered.
+# forwarded + forward_dropped = received - filtered; cases 1-2 also read the
+# forward counters live from telemetry (/linecap/stats) before stopping.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=replay_lib.sh
 source "$(dirname "$0")/replay_lib.sh"
-require_cmd ip tcpdump sysctl
+require_cmd ip tcpdump sysctl python3
 
 NS=lcfwd-$$
 ip netns add "$NS" || fail "cannot create network namespace $NS (root needed)"
@@ -40,8 +41,8 @@ grep -q '^mbuf_data_room = 1024$' "$T/memif-small.ini" || fail "could not make t
 
 # wait_for FILE REGEX PID WHAT: until FILE has a line matching REGEX (10 s)
 wait_for() {
-	local i
-	for i in $(seq 100); do
+	local _
+	for _ in $(seq 100); do
 		grep -Eq "$2" "$1" 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || break
 		sleep 0.1
@@ -65,8 +66,8 @@ tcpdump_start() {
 
 # tcpdump_stop NAME PID WANT: wait (10 s) until it wrote WANT packets, stop it, check its drops
 tcpdump_stop() {
-	local i rc=0
-	for i in $(seq 100); do
+	local rc=0 _
+	for _ in $(seq 100); do
 		[ "$(npkts "$T/$1.pcap")" -ge "$3" ] && break
 		sleep 0.1
 	done
@@ -96,6 +97,36 @@ check_forward() {
 	echo "  forward: forwarded $fw + forward_dropped $fd == received $r - filtered $f (per queue too)"
 }
 
+# telemetry_forwarded PID WANT: live counters of the running capture (timeout PID's
+# child) on /linecap/stats: forwarded = WANT in total and over the queues, none dropped
+telemetry_forwarded() {
+	local lcpid sock
+	lcpid=$(cat /proc/"$1"/task/*/children 2>/dev/null | awk '{print $1}')
+	sock=/var/run/dpdk/linecap-$lcpid/dpdk_telemetry.v2
+	[ -S "$sock" ] || fail "no telemetry socket $sock"
+	python3 - "$sock" "$2" <<'PY' || fail "telemetry /linecap/stats: forward counters wrong (see above)"
+import json, socket, sys, time
+path, want = sys.argv[1], int(sys.argv[2])
+for attempt in range(50):
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        s.connect(path)
+        json.loads(s.recv(16384))  # greeting
+        break
+    except (ConnectionError, json.JSONDecodeError, OSError):
+        s.close()
+        time.sleep(0.1)
+else:
+    sys.exit(f"cannot talk to telemetry at {path}")
+s.send(b"/linecap/stats")
+d = json.loads(s.recv(65536))["/linecap/stats"]
+q = sum(v for k, v in d.items() if k.startswith("port") and k.endswith("_forwarded"))
+print(f"  telemetry: forwarded {d.get('forwarded')}, forward_dropped {d.get('forward_dropped')}, queues {q}")
+if d.get("forwarded") != want or d.get("forward_dropped") != 0 or q != want:
+    sys.exit(f"expected forwarded {want} (queues too), forward_dropped 0: {d}")
+PY
+}
+
 # memif_forward NAME WANT_FILE [capture args...]: cases 1 and 2
 memif_forward() {
 	local name=$1 want=$2 k rc=0 cap
@@ -115,6 +146,7 @@ memif_forward() {
 		--pps 20000 -q --lcores "$REPLAY_LCORES" --eal "$EAL" >"$T/replay.out" 2>"$T/replay.err" ||
 		{ show "$T/replay.err"; fail "replay into the memif source failed"; }
 	tcpdump_stop "td-$name" "$td" "$k"
+	telemetry_forwarded "$cap" "$k"
 	kill -TERM "$cap"
 	wait "$cap" || rc=$?
 	[ "$rc" -eq 0 ] || { show "$LC_ERR" 30; fail "capture exit $rc: $LC_CMD"; }
@@ -133,7 +165,9 @@ memif_forward tap "$IN"
 # 2. filter + chained mbufs
 tcpdump -r "$IN" -w "$T/want-tcp.pcap" tcp 2>/dev/null
 K=$(npkts "$T/want-tcp.pcap")
-[ "$K" -gt 0 ] && [ "$K" -lt "$N" ] || fail "filter 'tcp' selects $K of $N: not a strict subset"
+if [ "$K" -eq 0 ] || [ "$K" -ge "$N" ]; then
+	fail "filter 'tcp' selects $K of $N: not a strict subset"
+fi
 memif_forward tap-filter "$T/want-tcp.pcap" --pmd-config "$T/memif-small.ini" -f tcp
 [ "$(json_get "$T/s.json" '.totals.filtered')" -eq $((N - K)) ] || fail "filtered is not $((N - K))"
 
