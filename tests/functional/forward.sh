@@ -12,7 +12,9 @@
 #  3. a bare kernel interface name (a veth end) -> net_af_packet: tcpdump on
 #     that interface and on its peer see the input;
 #  4. bad --forward: no such device or interface (4), the -i device itself or
-#     the kernel interface it captures (2), the libpcap path (2): one line each.
+#     the kernel interface it captures (2), the libpcap path (2): one line each;
+#  5. a forward port whose queue stays full (af_packet on a veth end that is
+#     down): forward_dropped > 0, both invariants exact, the file complete.
 # Every run checks both invariants exactly from --stats-json, in total and per
 # queue: received = written + filtered + drops, and
 # forwarded + forward_dropped = received - filtered; cases 1-2 also read the
@@ -77,9 +79,10 @@ tcpdump_stop() {
 	grep -q '^0 packets dropped by kernel$' "$T/$1.err" || { show "$T/$1.err"; fail "tcpdump $1 dropped packets"; }
 }
 
-# check_forward JSON WANT_FORWARDED: the forward invariant (total and per queue) and counts
+# check_forward JSON WANT_FORWARDED [full]: the forward invariant (total and per queue) and
+# counts; "full": the forward port's queue fills, so forward_dropped must be > 0
 check_forward() {
-	local j=$1 want=$2 r f fw fd q
+	local j=$1 want=$2 full=${3:-} r f fw fd q
 	r=$(json_get "$j" '.totals.received')
 	f=$(json_get "$j" '.totals.filtered')
 	fw=$(json_get "$j" '.totals.forwarded')
@@ -89,11 +92,16 @@ check_forward() {
 	q=$(json_get "$j" '[.ports[].queues[] | select(.forwarded + .forward_dropped != .received - .filtered)] | length')
 	[ "$q" -eq 0 ] || { show "$j" 40; fail "$q queue(s) break forwarded + forward_dropped = received - filtered"; }
 	[ "$(json_get "$j" '[.ports[].queues[].forwarded] | add')" -eq "$fw" ] || fail "queues' forwarded do not add up to $fw"
-	# at this rate the forward port takes everything: a drop here is a bug
-	[ "$fd" -eq 0 ] || fail "forward_dropped $fd, expected 0 at this rate"
-	[ "$fw" -eq "$want" ] || fail "forwarded $fw, expected $want"
+	if [ -n "$full" ]; then
+		[ "$fd" -gt 0 ] || fail "forward_dropped is 0, but the forward port cannot send"
+		[ "$(json_get "$j" '[.ports[].queues[].forward_dropped] | add')" -eq "$fd" ] || fail "queues' forward_dropped do not add up to $fd"
+	else
+		# at this rate the forward port takes everything: a drop here is a bug
+		[ "$fd" -eq 0 ] || fail "forward_dropped $fd, expected 0 at this rate"
+		[ "$fw" -eq "$want" ] || fail "forwarded $fw, expected $want"
+	fi
 	grep -Eq "^$fw packets forwarded to [^ ]+ \([a-z_]+\)\$" "$LC_ERR" || { show "$LC_ERR" 30; fail "summary line '$fw packets forwarded to ...' missing"; }
-	grep -q "^0 packets dropped by forward" "$LC_ERR" || fail "summary line '0 packets dropped by forward' missing"
+	grep -q "^$fd packets dropped by forward" "$LC_ERR" || fail "summary line '$fd packets dropped by forward' missing"
 	echo "  forward: forwarded $fw + forward_dropped $fd == received $r - filtered $f (per queue too)"
 }
 
@@ -196,6 +204,21 @@ check "$PCAPCHECK" same "$IN" "$T/td-fwa.pcap"
 check "$PCAPCHECK" same "$IN" "$T/td-fwb.pcap"
 ok "af_packet: --forward fwa; tcpdump on fwa and on its peer fwb see all $N packets"
 
+# 5. a forward port that cannot send (af_packet on a veth end left down: its tx ring of
+#    framecnt frames fills and stays full): the rest is counted as forward_dropped, the
+#    capture itself loses nothing
+nsx ip link add fwc type veth peer name fwd || fail "cannot create a veth pair"
+LC_CMD="$(qcmd "$LINECAP" capture -i "net_pcap0,rx_pcap=$IN" -w "$T/out.pcap" -c "$N" --forward net_af_packet1,iface=fwc)"
+LC_RC=0
+nsx timeout -k 5 60 "$LINECAP" capture -i "net_pcap0,rx_pcap=$IN" -w "$T/out.pcap" -c "$N" -q \
+	--forward net_af_packet1,iface=fwc --stats-json "$T/s.json" --eal "$EAL" \
+	--lcores "$CAP_LCORES" >"$LC_OUT" 2>"$LC_ERR" || LC_RC=$?
+expect_rc 0
+check_invariant "$T/s.json"
+check_forward "$T/s.json" - full
+check "$PCAPCHECK" same "$IN" "$T/out.pcap"
+ok "forward port full: $(json_get "$T/s.json" .totals.forward_dropped) counted as forward_dropped, all $N written"
+
 # 4. bad --forward
 bad() {
 	local want=$1 re=$2
@@ -218,4 +241,4 @@ bad 2 '^linecap: --forward .NET_NULL0,size=64. is the capture device' capture -i
 	-w /dev/null -c 10 --forward NET_NULL0,size=64 --eal "$EAL"
 bad 2 '^linecap: --forward needs the DPDK path' capture -i lo -w /dev/null -c 10 --forward net_tap0
 ok "bad --forward: exit 4 / 2 with one line"
-echo "forward: 4 passed, 0 failed"
+echo "forward: 5 passed, 0 failed"
