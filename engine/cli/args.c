@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -25,6 +26,7 @@ enum {
 	OPT_ON_DISK_FULL,
 	OPT_HELP,
 	OPT_SOURCE,
+	OPT_FORWARD,
 };
 
 static const struct option capture_opts[] = {
@@ -54,6 +56,7 @@ static const struct option capture_opts[] = {
 		{"filter", required_argument, NULL, 'f'},
 		{"buffer-size", required_argument, NULL, 'B'},
 		{"source", required_argument, NULL, OPT_SOURCE},
+		{"forward", required_argument, NULL, OPT_FORWARD},
 		{NULL, 0, NULL, 0},
 };
 
@@ -97,7 +100,16 @@ lc_cli_usage(FILE *f)
 		   "  -f EXPR | trailing EXPR  tcpdump filter expression (pcap-filter(7))\n"
 		   "  --source dpdk|pcap       force the DPDK or the libpcap path (default: "
 		   "libpcap for kernel interfaces)\n"
-		   "  -B KiB                   libpcap path: kernel buffer size (default 2048)\n");
+		   "  -B KiB                   libpcap path: kernel buffer size (default 2048)\n"
+		   "  --forward IFACE          also send every packet the filter accepts out of\n"
+		   "                           IFACE, live, for tcpdump/Suricata/Zeek: a DPDK "
+		   "device\n"
+		   "                           (net_tap0,iface=lcfwd0 creates a TAP interface) or "
+		   "a\n"
+		   "                           kernel interface name (sent through "
+		   "net_af_packet);\n"
+		   "                           DPDK path only; counted as forwarded / dropped by "
+		   "forward\n");
 }
 
 static int
@@ -192,13 +204,89 @@ parse_output_option(struct lc_capture_conf *c, int opt, const char *val, struct 
 	}
 }
 
-/* -f, -B, --source: the rx-side options. */
+/* The device name of a devargs string: up to the first ','. */
+static size_t
+dev_name_len(const char *devargs)
+{
+	return strcspn(devargs, ",");
+}
+
+/*
+ * The kernel interface a device string sends to or reads from: its iface=
+ * (net_tap, net_af_packet, net_af_xdp) or rx_iface= / rx_iface_in= (net_pcap)
+ * argument, or the string itself when it is a bare name; "" for anything
+ * else. Returns its length.
+ */
+static size_t
+dev_kernel_iface(const char *devargs, const char **iface)
+{
+	static const char *const keys[] = {"iface=", "rx_iface=", "rx_iface_in="};
+	const char *p = devargs;
+	unsigned int k;
+
+	if (strpbrk(devargs, ",:/=") == NULL) {
+		*iface = devargs;
+		return strlen(devargs);
+	}
+	while ((p = strchr(p, ',')) != NULL) {
+		p++;
+		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (strncmp(p, keys[k], strlen(keys[k])) == 0) {
+				*iface = p + strlen(keys[k]);
+				return strcspn(*iface, ",");
+			}
+	}
+	*iface = "";
+	return 0;
+}
+
+/*
+ * --forward IFACE: not one of the -i devices, nor a port on the kernel
+ * interface a -i port captures (every forwarded packet would come back).
+ */
+static int
+check_forward(const struct lc_capture_conf *c, struct lc_error *err)
+{
+	size_t n = dev_name_len(c->forward), fl, il;
+	const char *fi, *ii;
+	unsigned int p;
+
+	if (c->forward[0] == '\0')
+		return 0;
+	fl = dev_kernel_iface(c->forward, &fi);
+	for (p = 0; p < c->nb_ports; p++) {
+		if (dev_name_len(c->ports[p].devargs) == n &&
+				strncasecmp(c->ports[p].devargs, c->forward, n) == 0)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--forward '%s' is the capture device '%s' (-i): forward "
+					"to "
+					"another port",
+					c->forward, c->ports[p].devargs);
+		il = dev_kernel_iface(c->ports[p].devargs, &ii);
+		if (fl > 0 && il == fl && strncmp(fi, ii, fl) == 0)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--forward '%s' sends to kernel interface '%.*s', which -i "
+					"'%s' captures: every forwarded packet would be captured "
+					"again",
+					c->forward, (int)fl, fi, c->ports[p].devargs);
+	}
+	return 0;
+}
+
+/* -f, -B, --source, --forward: the rx-side options. */
 static int
 parse_rx_option(struct lc_capture_conf *c, int opt, const char *val, struct lc_error *err)
 {
 	uint64_t v = 0;
 
 	switch (opt) {
+	case OPT_FORWARD:
+		if (c->forward[0] != '\0')
+			return lc_error_set(err, LC_ERR_USAGE, "--forward: given twice");
+		if (val[0] == '\0' || strlen(val) >= sizeof(c->forward))
+			return lc_error_set(err, LC_ERR_USAGE, "--forward '%s': bad device", val);
+		snprintf(c->forward, sizeof(c->forward), "%s", val);
+		return 0;
 	case 'f':
 		if (c->filter_expr[0] != '\0')
 			return lc_error_set(err, LC_ERR_USAGE, "-f: a filter is given twice");
@@ -425,6 +513,7 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 		case 'f':
 		case 'B':
 		case OPT_SOURCE:
+		case OPT_FORWARD:
 			if (parse_rx_option(c, opt, optarg, err) < 0)
 				return -1;
 			break;
@@ -446,7 +535,7 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 				"no output: give -w FILE, or -w - to write pcap to stdout");
 	if (c->stats_json[0] != '\0' && check_output_dir(c->stats_json, err) < 0)
 		return -1;
-	if (check_rotation(c, err) < 0)
+	if (check_rotation(c, err) < 0 || check_forward(c, err) < 0)
 		return -1;
 	return check_output_dir(c->output, err);
 }

@@ -266,6 +266,7 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 
 	for (p = 0; p < conf->nb_ports; p++)
 		nb_pci += lc_is_pci_addr(conf->ports[p].devargs);
+	nb_pci += lc_is_pci_addr(conf->forward);
 	if (lc_lcore_pick(conf, conf->nb_ports * conf->nb_queues * 2, &pick, err) < 0)
 		return -1;
 	lc_lcore_list_str(&pick, lcore_list, sizeof(lcore_list));
@@ -279,7 +280,8 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	argv[argc++] = main_str;
 	if (!has_arg(user, nb_user, prefix_opts)) {
 		/* A private prefix: instances never collide on names or files. */
-		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "%d", (int)getpid());
+		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "%d",
+				(int)getpid());
 		argv[argc++] = prefix;
 		/* Nothing shared, nothing left behind in /var/run/dpdk. */
 		if (!no_huge && !in_memory)
@@ -299,6 +301,11 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 			continue;
 		argv[argc++] = (char *)(uintptr_t) "-a";
 		argv[argc++] = (char *)(uintptr_t)conf->ports[p].devargs;
+	}
+	if (lc_is_pci_addr(conf->forward)) {
+		/* --forward to a NIC port: allowed like the -i ones. */
+		argv[argc++] = (char *)(uintptr_t) "-a";
+		argv[argc++] = (char *)(uintptr_t)conf->forward;
 	}
 	for (i = 0; i < nb_user; i++)
 		argv[argc++] = user[i];
@@ -361,7 +368,8 @@ lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc
 		argv[argc++] = (char *)(uintptr_t) "64";
 	}
 	if (!has_arg(user, nb_user, prefix_opts)) {
-		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "list-%d", (int)getpid());
+		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "list-%d",
+				(int)getpid());
 		argv[argc++] = prefix;
 		argv[argc++] = (char *)(uintptr_t) "--no-shconf";
 		own_prefix = true;

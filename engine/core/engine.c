@@ -389,6 +389,12 @@ print_plan(const struct lc_engine *e, FILE *f)
 	fprintf(f, " (%s%s%s)\n", e->run_to_completion ? "run-to-completion: " : "pipeline",
 			e->run_to_completion ? "fewer worker lcores than tasks" : "",
 			pick->automatic ? "; auto" : "");
+	if (e->fwd.on)
+		fprintf(f,
+				"forward: %s (%s), %u tx queue%s, one per rx queue; packets the "
+				"filter accepts are sent by reference\n",
+				e->fwd.devargs, e->fwd.port.driver, e->fwd.nb_txq,
+				e->fwd.nb_txq > 1 ? "s" : "");
 	if (e->conf.filter_expr[0] != '\0')
 		fprintf(f, "filter: %s on every rx lcore%s%s%s\n",
 				e->filter_jit ? "JIT-compiled eBPF (rte_bpf)"
@@ -438,6 +444,12 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 	}
 
 	if (conf->source == LC_SOURCE_PCAP) {
+		if (conf->forward[0] != '\0') {
+			lc_error_set(err, LC_ERR_USAGE,
+					"--forward needs the DPDK path; the libpcap path (kernel "
+					"interface -i, --source pcap) does not forward");
+			goto fail;
+		}
 		if (lc_pcap_engine_build(e, plan_out, err) < 0)
 			goto fail;
 		return e;
@@ -467,11 +479,15 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 		if (lc_pmd_profile_load(conf->pmd_config, port->driver, lc_pmd_profile_dir(),
 				    &port->prof, err) < 0)
 			goto fail;
+		/* --forward: the forward port's tx rings may hold this pool's mbufs. */
+		if (conf->forward[0] != '\0')
+			port->extra_mbufs = (uint32_t)e->nb_writers * LC_TX_PORT_DESC;
 		if (lc_port_configure(port, (uint16_t)e->nb_writers, lc_plan_get_pick()->nb_cpus,
 				    &e->tsc_clock, err) < 0)
 			goto fail;
 	}
-	if (build_tasks(e, err) < 0 || setup_filters(e, err) < 0 || place_tasks(e, err) < 0)
+	if (build_tasks(e, err) < 0 || lc_forward_setup(e, err) < 0 || setup_filters(e, err) < 0 ||
+			place_tasks(e, err) < 0)
 		goto fail;
 	if (lc_telemetry_register(e) < 0) {
 		lc_error_set(err, LC_ERR_RUNTIME,
@@ -593,6 +609,7 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 	}
 	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_read_stats(&e->ports[i]);
+	lc_forward_read_stats(e);
 	e->joined = true;
 	return ret;
 }
@@ -627,6 +644,8 @@ lc_engine_destroy(struct lc_engine *e)
 		lc_filter_unload(&e->rx[i].filter);
 	for (i = 0; i < e->nb_rings; i++)
 		rte_ring_free(e->rings[i]);
+	/* Its tx queues may still hold mbufs of the capture pools freed below. */
+	lc_forward_close(e);
 	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_close(&e->ports[i]);
 	free(e->ring_cnt);
@@ -650,6 +669,7 @@ lc_engine_refresh_ports(struct lc_engine *e)
 		return; /* each capture thread reads its own pcap_stats */
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
+	lc_forward_read_stats(e);
 }
 
 void
@@ -665,7 +685,11 @@ lc_engine_totals(struct lc_engine *e, struct lc_totals *t)
 		t->filtered += lc_counter_read(&e->rx_cnt[i].filtered);
 		t->ps_drop += lc_counter_read(&e->rx_cnt[i].ps_drop);
 		t->ps_ifdrop += lc_counter_read(&e->rx_cnt[i].ps_ifdrop);
+		t->forwarded += lc_counter_read(&e->rx_cnt[i].forwarded);
+		t->forward_dropped += lc_counter_read(&e->rx_cnt[i].forward_dropped);
 	}
+	t->forward_on = e->fwd.on;
+	t->forward_oerrors = e->fwd.oerrors;
 	t->filter_on = e->conf.filter_expr[0] != '\0';
 	t->pcap = e->pcap_mode;
 	for (i = 0; i < e->nb_rings; i++) {

@@ -11,8 +11,8 @@
  * /sys/class/net, and nothing a DPDK device string has (',' for devargs,
  * ':' for a PCI address, '/' never occurs in a netdev name).
  */
-static bool
-is_kernel_netdev(const char *dev)
+bool
+lc_is_kernel_netdev(const char *dev)
 {
 	char path[512];
 	struct stat st;
@@ -29,7 +29,7 @@ lc_source_resolve(const struct lc_capture_conf *c, char *why, size_t why_len, st
 	unsigned int i, kernel = 0;
 
 	for (i = 0; i < c->nb_ports; i++)
-		kernel += is_kernel_netdev(c->ports[i].devargs);
+		kernel += lc_is_kernel_netdev(c->ports[i].devargs);
 	if (c->source == LC_SOURCE_DPDK) {
 		snprintf(why, why_len, "source: dpdk (--source dpdk)");
 		return LC_SOURCE_DPDK;

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-burst receive: rx_burst, stamp every packet, hand to writer rings. */
+/*
+ * Per-burst receive: rx_burst, stamp every packet, filter, forward (a copy by
+ * reference to the --forward port), hand to writer rings.
+ */
 #include <rte_bpf.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -118,6 +121,48 @@ filter_burst(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n)
 	return kept;
 }
 
+/*
+ * --forward: send the accepted burst out of this task's tx queue on the
+ * forward port, by reference. Each packet (every segment of a chain) gets
+ * one more reference first, so the PMD and the writer each free their own
+ * and whichever is last returns the mbuf to the pool; neither writes to the
+ * data. `pkts` is left as it was: the same mbufs go on to the ring.
+ *
+ * A PMD stops at the first packet it refuses. A packet longer than the
+ * port's MTU allows (net_tap refuses those) is dropped alone and the rest
+ * offered again; any other refusal means the queue is full, and the rest is
+ * dropped. A refused packet is freed once (only the forward reference goes)
+ * and counted.
+ */
+static void
+forward_burst(struct lc_rx_task *t, struct rte_mbuf *const *pkts, uint16_t n)
+{
+	struct rte_mbuf *tx[LC_MAX_BURST];
+	uint16_t i, done = 0, nb_sent = 0;
+
+	for (i = 0; i < n; i++) {
+		rte_pktmbuf_refcnt_update(pkts[i], 1);
+		tx[i] = pkts[i]; /* a PMD may rewrite its array */
+	}
+	while (done < n) {
+		uint16_t sent = rte_eth_tx_burst(
+				t->fwd_port_id, t->fwd_queue_id, tx + done, (uint16_t)(n - done));
+
+		done += sent;
+		nb_sent += sent;
+		if (done == n)
+			break;
+		if (tx[done]->pkt_len <= t->fwd_max_len) {
+			rte_pktmbuf_free_bulk(tx + done, n - done);
+			break;
+		}
+		rte_pktmbuf_free(tx[done++]);
+	}
+	lc_counter_add(&t->cnt->forwarded, nb_sent);
+	if (nb_sent < n)
+		lc_counter_add(&t->cnt->forward_dropped, n - nb_sent);
+}
+
 unsigned int
 lc_rx_poll(struct lc_rx_task *t)
 {
@@ -155,6 +200,8 @@ lc_rx_poll(struct lc_rx_task *t)
 	}
 	if (kept == 0)
 		return n;
+	if (t->forward)
+		forward_burst(t, pkts, kept);
 	if (t->nb_rings == 1)
 		enqueue_one(t, t->rings[0], pkts, kept);
 	else

@@ -60,6 +60,11 @@ struct lc_rx_task {
 	uint64_t last_ns;		/* owner: keeps stamps monotonic */
 	volatile int done;		/* owner: no more enqueues (release) */
 	struct lc_rx_filter filter;	/* this task's own copy of the filter */
+	/* --forward: this task's own tx queue on the forward port (no lock) */
+	bool forward;
+	uint16_t fwd_port_id;
+	uint16_t fwd_queue_id;
+	uint32_t fwd_max_len; /* longer packets may be refused alone (MTU) */
 } __rte_cache_aligned;
 
 #define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)

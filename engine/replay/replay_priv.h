@@ -37,10 +37,6 @@ struct lc_replay {
 	bool launched, joined;
 };
 
-/* tx port (sources/dpdk_tx_port.c). */
-int lc_port_configure_tx(
-		struct lc_port *port, uint16_t nb_txq, uint32_t pool_size, struct lc_error *err);
-int lc_port_wait_link(const struct lc_port *port, double seconds, const volatile int *stop,
-		struct lc_error *err);
+/* tx port: lc_port_configure_tx, lc_port_wait_link (core/engine_priv.h). */
 
 #endif

@@ -140,10 +140,11 @@ pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int n
 	uint64_t n;
 
 	/* Every place an mbuf can sit at once: rx descriptors, ring slots,
-	 * bursts held by rx and writer tasks, and per-lcore mempool caches. */
+	 * bursts held by rx and writer tasks, per-lcore mempool caches, and the
+	 * --forward port's tx descriptors (extra_mbufs). */
 	n = (uint64_t)port->nb_rxq * p->rx_desc + (uint64_t)nb_rings * p->ring_size +
 	    (uint64_t)(port->nb_rxq + nb_writers) * p->burst * 2 +
-	    (uint64_t)nb_lcores * p->mbuf_cache * 3 / 2 + 1024;
+	    (uint64_t)nb_lcores * p->mbuf_cache * 3 / 2 + 1024 + port->extra_mbufs;
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 

@@ -9,9 +9,9 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "replay/replay_priv.h"
+#include "core/engine_priv.h"
 
-#define TX_DESC 1024
+#define TX_DESC LC_TX_PORT_DESC
 #define START_RETRIES 25
 #define RX_DESC 512 /* a peer may send to us: the queue is never polled */
 
@@ -44,12 +44,12 @@ lc_port_configure_tx(
 	if (port->pool == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME,
 				"port %s: cannot allocate %u mbufs (%.0f MiB) on NUMA node %d: "
-				"%s; reserve more hugepages (scripts/hugepages), or replay "
-				"without --preload",
+				"%s; reserve more hugepages (scripts/hugepages)%s",
 				port->name, port->pool_size,
 				(double)port->pool_size * (RTE_MBUF_DEFAULT_BUF_SIZE + 192) /
 						1048576.0,
-				port->socket, rte_strerror(rte_errno));
+				port->socket, rte_strerror(rte_errno),
+				pool_size > 0 ? ", or replay without --preload" : "");
 	/* No rx queue if the PMD allows (a memif peer must match our queue counts). */
 	ret = rte_eth_dev_configure(port->port_id, 0, nb_txq, &conf);
 	if (ret != 0) {

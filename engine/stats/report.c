@@ -30,6 +30,12 @@ lc_accounted(const struct lc_totals *t)
 	return t->written + t->filtered + t->ring_full + t->write_errors + t->ps_drop;
 }
 
+bool
+lc_forward_invariant_holds(const struct lc_totals *t)
+{
+	return !t->forward_on || t->forwarded + t->forward_dropped == t->received - t->filtered;
+}
+
 static uint64_t
 interface_drops(const struct lc_totals *t)
 {
@@ -53,9 +59,13 @@ lc_report_live(FILE *f, struct lc_engine *e, struct lc_live *live)
 	bps = (double)(t.rx_bytes - live->prev.rx_bytes) * 8 / dt;
 	fprintf(f,
 			"%s%" PRIu64 " packets, %.2f Mpps, %.2f Gbps, dropped: %" PRIu64
-			" interface, %" PRIu64 " ring, %" PRIu64 " write%s",
+			" interface, %" PRIu64 " ring, %" PRIu64 " write",
 			live->tty ? "\r\033[K" : "", t.written, pps / 1e6, bps / 1e9,
-			interface_drops(&t), t.ring_full, t.write_errors, live->tty ? "" : "\n");
+			interface_drops(&t), t.ring_full, t.write_errors);
+	if (t.forward_on)
+		fprintf(f, "; forwarded %" PRIu64 ", %" PRIu64 " dropped", t.forwarded,
+				t.forward_dropped);
+	fprintf(f, "%s", live->tty ? "" : "\n");
 	fflush(f);
 	live->prev = t;
 	live->prev_time = now;
@@ -96,6 +106,20 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 				t.pcap ? " (past -c COUNT; the kernel's filter counts none)" : "");
 	fprintf(f, "%" PRIu64 " packets dropped by ring\n", t.ring_full);
 	fprintf(f, "%" PRIu64 " packets dropped by write errors\n", t.write_errors);
+	if (t.forward_on) {
+		fprintf(f, "%" PRIu64 " packets forwarded to %s (%s)\n", t.forwarded,
+				e->fwd.port.name, e->fwd.port.driver);
+		fprintf(f,
+				"%" PRIu64 " packets dropped by forward (queue full, or longer "
+				"than its MTU)\n",
+				t.forward_dropped);
+		if (t.forward_oerrors != 0)
+			fprintf(f,
+					"linecap: the forward port %s counts %" PRIu64
+					" tx errors of its own (oerrors; see docs/CLI.md, "
+					"--forward)\n",
+					e->fwd.port.name, t.forward_oerrors);
+	}
 	if (t.pmd_short != 0)
 		fprintf(f,
 				"linecap: %" PRIu64
@@ -115,7 +139,12 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 				" dropped by ring, %" PRIu64 " filtered%s",
 				name, rx->queue_id, lc_counter_read(&rx->cnt->received),
 				lc_counter_read(&rx->cnt->ring_full),
-				lc_counter_read(&rx->cnt->filtered), e->pcap_mode ? "" : "\n");
+				lc_counter_read(&rx->cnt->filtered),
+				e->pcap_mode || e->fwd.on ? "" : "\n");
+		if (e->fwd.on)
+			fprintf(f, ", %" PRIu64 " forwarded, %" PRIu64 " dropped by forward\n",
+					lc_counter_read(&rx->cnt->forwarded),
+					lc_counter_read(&rx->cnt->forward_dropped));
 		if (e->pcap_mode)
 			fprintf(f, ", %" PRIu64 " dropped by kernel\n",
 					lc_counter_read(&rx->cnt->ps_drop));
@@ -141,6 +170,11 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	if (!lc_invariant_holds(&t))
 		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
 				t.received, lc_accounted(&t));
+	if (!lc_forward_invariant_holds(&t))
+		fprintf(f,
+				"linecap: BUG: forwarded %" PRIu64 " + dropped by forward %" PRIu64
+				" != received %" PRIu64 " - filtered %" PRIu64 "\n",
+				t.forwarded, t.forward_dropped, t.received, t.filtered);
 }
 
 static void
@@ -178,8 +212,34 @@ json_rx_totals(FILE *f, const struct lc_totals *t)
 	json_opt(f, "dropped_kernel", t->ps_drop, t->pcap, ", ");
 	json_opt(f, "ps_recv", t->received, t->pcap, ", ");
 	json_opt(f, "ps_drop", t->ps_drop, t->pcap, ", ");
-	json_opt(f, "ps_ifdrop", t->ps_ifdrop, t->pcap, "");
+	json_opt(f, "ps_ifdrop", t->ps_ifdrop, t->pcap, ", ");
+	json_opt(f, "forwarded", t->forwarded, t->forward_on, ", ");
+	json_opt(f, "forward_dropped", t->forward_dropped, t->forward_on, "");
 	fprintf(f, "},\n  \"source\": \"%s\",\n", t->pcap ? "pcap" : "dpdk");
+}
+
+/* The forward port, or null. */
+static void
+json_forward(FILE *f, const struct lc_engine *e, const struct lc_totals *t)
+{
+	const struct lc_forward *fw = &e->fwd;
+
+	if (!fw->on) {
+		fprintf(f, "  \"forward\": null,\n  \"forward_invariant_ok\": null,\n");
+		return;
+	}
+	fprintf(f, "  \"forward\": {\"device\": ");
+	json_str(f, fw->devargs);
+	fprintf(f, ", \"name\": ");
+	json_str(f, fw->port.name);
+	fprintf(f, ", \"driver\": ");
+	json_str(f, fw->port.driver);
+	fprintf(f,
+			", \"port\": %u, \"tx_queues\": %u, \"opackets\": %" PRIu64
+			", \"oerrors\": %" PRIu64 "},\n",
+			fw->port.port_id, fw->nb_txq, fw->opackets, fw->oerrors);
+	fprintf(f, "  \"forward_invariant_ok\": %s,\n",
+			lc_forward_invariant_holds(t) ? "true" : "false");
 }
 
 static unsigned int
@@ -248,7 +308,11 @@ json_ports(FILE *f, const struct lc_engine *e)
 					lc_counter_read(&t->cnt->ring_full), werr,
 					lc_counter_read(&t->cnt->filtered));
 			json_opt(f, "dropped_kernel", lc_counter_read(&t->cnt->ps_drop),
-					e->pcap_mode, "}");
+					e->pcap_mode, ", ");
+			json_opt(f, "forwarded", lc_counter_read(&t->cnt->forwarded), e->fwd.on,
+					", ");
+			json_opt(f, "forward_dropped", lc_counter_read(&t->cnt->forward_dropped),
+					e->fwd.on, "}");
 			qsep = ",";
 		}
 		fprintf(f, "]}");
@@ -309,6 +373,7 @@ lc_report_json(const char *path, struct lc_engine *e, struct lc_error *err)
 			t.rx_bytes, t.written_bytes, t.pmd_short);
 	json_rx_totals(f, &t);
 	fprintf(f, "  \"invariant_ok\": %s,\n", lc_invariant_holds(&t) ? "true" : "false");
+	json_forward(f, e, &t);
 	json_ports(f, e);
 	json_writers(f, e);
 	fprintf(f, "}\n");

@@ -38,6 +38,10 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 	add_u64(d, "filtered", t.filtered);
 	if (t.pcap)
 		add_u64(d, "dropped_kernel", t.ps_drop);
+	if (t.forward_on) {
+		add_u64(d, "forwarded", t.forwarded);
+		add_u64(d, "forward_dropped", t.forward_dropped);
+	}
 	add_u64(d, "bytes_received", t.rx_bytes);
 	add_u64(d, "bytes_written", t.written_bytes);
 	if (t.imissed_known)
@@ -64,6 +68,14 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(key, sizeof(key), "port%u_q%u_filtered", e->rx[i].port_id,
 				e->rx[i].queue_id);
 		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].filtered));
+		if (!t.forward_on)
+			continue;
+		snprintf(key, sizeof(key), "port%u_q%u_forwarded", e->rx[i].port_id,
+				e->rx[i].queue_id);
+		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].forwarded));
+		snprintf(key, sizeof(key), "port%u_q%u_forward_dropped", e->rx[i].port_id,
+				e->rx[i].queue_id);
+		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].forward_dropped));
 	}
 	return 0;
 }

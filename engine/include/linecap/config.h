@@ -61,6 +61,8 @@ struct lc_capture_conf {
 	/* Filters and sources (rx side). */
 	enum lc_source_kind source; /* --source */
 	uint32_t buffer_kib;	    /* -B: libpcap kernel buffer in KiB, 0 = default */
+	/* --forward: DPDK devargs of the port that re-sends accepted packets, "" = none */
+	char forward[1024];
 };
 
 /* Defaults for every field. */

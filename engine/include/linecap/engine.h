@@ -40,6 +40,12 @@ int lc_source_resolve(
 		const struct lc_capture_conf *c, char *why, size_t why_len, struct lc_error *err);
 
 /*
+ * True if `dev` names a kernel network interface DPDK does not own: it is in
+ * /sys/class/net and has none of the ',' ':' '/' of DPDK device strings.
+ */
+bool lc_is_kernel_netdev(const char *dev);
+
+/*
  * DPDK path: compile the filter expression (Ethernet) before the EAL starts,
  * so a bad one fails at once. 0, or -1 with err (LC_ERR_USAGE, libpcap's
  * text). The libpcap path compiles on the live handle instead.

@@ -30,4 +30,11 @@ bool lc_invariant_holds(const struct lc_totals *t);
 /* written + filtered + ring_full + write_errors + ps_drop. */
 uint64_t lc_accounted(const struct lc_totals *t);
 
+/*
+ * --forward's own check: forwarded + forward_dropped == received - filtered
+ * (every packet the filter and -c let through was offered to the forward
+ * port once). True without --forward.
+ */
+bool lc_forward_invariant_holds(const struct lc_totals *t);
+
 #endif

@@ -22,6 +22,9 @@ struct lc_rx_counters {
 	uint64_t filtered;  /* rejected by the BPF filter (DPDK path), or past -c (libpcap) */
 	uint64_t ps_drop;   /* libpcap path: ps_drop, dropped by the kernel (ring full) */
 	uint64_t ps_ifdrop; /* libpcap path: ps_ifdrop, dropped by the interface */
+	/* --forward: accepted packets handed to the forward port, or refused by it */
+	uint64_t forwarded;
+	uint64_t forward_dropped;
 } __rte_cache_aligned;
 
 /* Owned by the writer lcore that drains one ring. */
@@ -29,7 +32,7 @@ struct lc_ring_counters {
 	uint64_t written;	/* packets whose record reached the sink */
 	uint64_t written_bytes; /* record bytes (header + caplen) handed to the sink */
 	uint64_t write_errors;	/* packets lost because the sink failed to write */
-	uint64_t pmd_short; /* written, but the PMD gave fewer bytes than pkt_len */
+	uint64_t pmd_short;	/* written, but the PMD gave fewer bytes than pkt_len */
 } __rte_cache_aligned;
 
 /* Port counters, read from the PMD by the main lcore only. */
@@ -51,6 +54,10 @@ struct lc_totals {
 	uint64_t filtered, ps_drop, ps_ifdrop;
 	bool filter_on; /* a filter runs in linecap: `filtered` is meaningful */
 	bool pcap;	/* libpcap path: received = ps_recv, ps_drop and ps_ifdrop known */
+	/* --forward: forwarded + forward_dropped = received - filtered */
+	bool forward_on;
+	uint64_t forwarded, forward_dropped;
+	uint64_t forward_oerrors; /* the forward port's own tx errors (PMD), main lcore */
 };
 
 static inline uint64_t
