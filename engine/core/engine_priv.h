@@ -33,7 +33,7 @@ struct lc_port {
 	uint64_t hw_ts_flag;
 	int hw_ts_offset;
 	bool started;
-	struct lc_afp_drops afp; /* net_af_packet: its sockets' kernel drops */
+	struct lc_afp_drops afp;       /* net_af_packet: its sockets' kernel drops */
 	uint32_t extra_mbufs;	       /* held elsewhere: the --forward port's tx rings */
 	struct lc_port_counters stats; /* main lcore only */
 };
