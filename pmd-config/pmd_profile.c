@@ -76,7 +76,7 @@ static const struct name_val yes_no[] = {
 };
 
 enum key_type {
-	KEY_TEXT,      /* free text, not used */
+	KEY_TEXT,      /* free text (description: not used; caveat: kept) */
 	KEY_UINT,      /* integer min..max */
 	KEY_POW2,      /* power of two min..max */
 	KEY_AUTO_UINT, /* "auto" (stored as 0) or integer min..max */
@@ -87,6 +87,7 @@ enum key_type {
 
 enum key_id {
 	ID_DESCRIPTION,
+	ID_CAVEAT,
 	ID_RX_DESC,
 	ID_BURST,
 	ID_RING_SIZE,
@@ -116,6 +117,7 @@ static const char * const sections[] = {
 
 static const struct key_def keys[] = {
 	{ "profile", "description", ID_DESCRIPTION, KEY_TEXT, 0, 0, NULL },
+	{ "profile", "caveat", ID_CAVEAT, KEY_TEXT, 0, 0, NULL },
 	{ "rx", "descriptors", ID_RX_DESC, KEY_UINT, 32, 32768, NULL },
 	{ "rx", "burst", ID_BURST, KEY_UINT, 1, LC_MAX_BURST, NULL },
 	{ "rx", "ring_size", ID_RING_SIZE, KEY_POW2, 64, 1048576, NULL },
@@ -349,6 +351,7 @@ store(struct lc_pmd_profile *p, enum key_id id, uint64_t v)
 {
 	switch (id) {
 	case ID_DESCRIPTION:
+	case ID_CAVEAT: /* text: kept by apply_section */
 		break;
 	case ID_RX_DESC:
 		p->rx_desc = v;
@@ -570,6 +573,8 @@ apply_section(struct rte_cfgfile *cfg, int idx, const char *path, uint64_t *seen
 			goto out;
 		}
 		store(p, k->id, v);
+		if (k->id == ID_CAVEAT)
+			snprintf(p->caveat, sizeof(p->caveat), "%s", entries[i].value);
 		if (k->id == ID_HW_TIMESTAMP && v == 0)
 			*ts_off = true;
 	}

@@ -227,6 +227,7 @@ test_explicit_file(void)
 		"; every key, with unusual spacing and comments\n"
 		"[profile]\n"
 		"description = a test profile ; with a comment\n"
+		"caveat = crashes on Tuesdays ; kept, without the comment\n"
 		"\n"
 		"[ rx ]\n"
 		"descriptors=32768\n"
@@ -263,6 +264,7 @@ test_explicit_file(void)
 			RTE_ETH_RX_OFFLOAD_TIMESTAMP) && p.hw_timestamp,
 			"explicit file: offloads 0x%llx", (unsigned long long)p.rx_offloads);
 	CHECK(p.counters == 0, "explicit file: counters");
+	CHECK(strcmp(p.caveat, "crashes on Tuesdays") == 0, "explicit file: caveat \"%s\"", p.caveat);
 
 	/* a name ending in ".ini" is a path relative to the working directory */
 	if (getcwd(cwd, sizeof(cwd)) != NULL && chdir(tmpdir) == 0) {
@@ -275,6 +277,7 @@ test_explicit_file(void)
 	write_file("partial.ini", "[offloads]\nhw_timestamp = yes\n[rss]\n", path, sizeof(path));
 	CHECK(lc_pmd_profile_load(path, NULL, NULL, &p, &err) == 0, "partial: %s", err.msg);
 	CHECK(p.rx_desc == 1024 && p.burst == 64 && p.counters == ALL_CNT, "partial: defaults");
+	CHECK(p.caveat[0] == '\0', "partial: caveat \"%s\" by default", p.caveat);
 	CHECK(p.hw_timestamp && p.rx_offloads == RTE_ETH_RX_OFFLOAD_TIMESTAMP, "partial: timestamp");
 
 	/* an empty file is the defaults */

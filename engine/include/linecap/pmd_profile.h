@@ -38,6 +38,7 @@ struct lc_pmd_profile {
 	uint64_t rx_offloads; /* RTE_ETH_RX_OFFLOAD_* to request (masked by dev caps) */
 	bool hw_timestamp;    /* request RTE_ETH_RX_OFFLOAD_TIMESTAMP if supported */
 	uint32_t counters;    /* LC_CNT_* the PMD maintains */
+	char caveat[256];     /* a known PMD defect, printed at start-up ("" none) */
 };
 
 /*
