@@ -404,8 +404,8 @@ print_plan(const struct lc_engine *e, FILE *f)
 				e->filter_jit ? "" : ")");
 	for (p = 0; p < e->nb_ports; p++)
 		if (e->ports[p].prof.caveat[0] != '\0')
-			fprintf(f, "linecap: warning: %s (%s): %s\n", e->ports[p].name, e->ports[p].driver,
-					e->ports[p].prof.caveat);
+			fprintf(f, "linecap: warning: %s (%s): %s\n", e->ports[p].name,
+					e->ports[p].driver, e->ports[p].prof.caveat);
 }
 
 struct lc_engine *
