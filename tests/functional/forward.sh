@@ -142,6 +142,7 @@ memif_forward() {
 	k=$(npkts "$want")
 	rm -f "$T/out.pcap" "$T/s.json"
 	LC_CMD="$(qcmd "$LINECAP" capture -i "net_memif0,role=server,socket=$T/m.sock" -w "$T/out.pcap" --forward net_tap0,iface=lcfwd0 "$@")"
+	: >"$LC_ERR" # no earlier run's lines for wait_for to find
 	ip netns exec "$NS" timeout -k 5 60 "$LINECAP" capture -i "net_memif0,role=server,socket=$T/m.sock" \
 		-w "$T/out.pcap" --forward net_tap0,iface=lcfwd0 --stats-json "$T/s.json" -q \
 		--duration 50 --lcores "$CAP_LCORES" --eal "$EAL" "$@" >"$LC_OUT" 2>"$LC_ERR" &

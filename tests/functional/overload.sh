@@ -36,6 +36,9 @@ mkfifo "$fifo"
 # reader starts 10 s later (the pipe fills at once and the writer blocks), then the
 # test lets go of its end so the reader sees EOF when linecap exits.
 exec 3<>"$fifo"
+# empty LC_ERR first: it still holds part 1's plan line, which the wait below would see
+# if it ran before this job's redirection truncated the file (it did, on a loaded CI)
+: >"$LC_ERR"
 "$LINECAP" capture -i net_null0,size=64 -w "$fifo" --duration 13 -q --stats-json "$T/pipe.json" \
 	--eal "$EAL" 2>"$LC_ERR" 3<&- &
 lpid=$!
