@@ -18,6 +18,17 @@ add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 	rte_tel_data_add_dict_u64(d, name, v);
 }
 
+/* One per-queue counter, keyed "port<P>_q<Q>_<name>". */
+static void
+add_queue_u64(struct rte_tel_data *d, const struct lc_rx_task *rx, const char *name,
+		const uint64_t *counter)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "port%u_q%u_%s", rx->port_id, rx->queue_id, name);
+	add_u64(d, key, lc_counter_read(counter));
+}
+
 static int
 stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -57,25 +68,13 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 	else
 		rte_tel_data_add_dict_string(d, "rx_nombuf", "n/a");
 	for (i = 0; i < e->nb_rx; i++) {
-		char key[64];
-
-		snprintf(key, sizeof(key), "port%u_q%u_received", e->rx[i].port_id,
-				e->rx[i].queue_id);
-		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].received));
-		snprintf(key, sizeof(key), "port%u_q%u_ring_full", e->rx[i].port_id,
-				e->rx[i].queue_id);
-		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].ring_full));
-		snprintf(key, sizeof(key), "port%u_q%u_filtered", e->rx[i].port_id,
-				e->rx[i].queue_id);
-		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].filtered));
+		add_queue_u64(d, &e->rx[i], "received", &e->rx_cnt[i].received);
+		add_queue_u64(d, &e->rx[i], "ring_full", &e->rx_cnt[i].ring_full);
+		add_queue_u64(d, &e->rx[i], "filtered", &e->rx_cnt[i].filtered);
 		if (!t.forward_on)
 			continue;
-		snprintf(key, sizeof(key), "port%u_q%u_forwarded", e->rx[i].port_id,
-				e->rx[i].queue_id);
-		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].forwarded));
-		snprintf(key, sizeof(key), "port%u_q%u_forward_dropped", e->rx[i].port_id,
-				e->rx[i].queue_id);
-		add_u64(d, key, lc_counter_read(&e->rx_cnt[i].forward_dropped));
+		add_queue_u64(d, &e->rx[i], "forwarded", &e->rx_cnt[i].forwarded);
+		add_queue_u64(d, &e->rx[i], "forward_dropped", &e->rx_cnt[i].forward_dropped);
 	}
 	return 0;
 }
