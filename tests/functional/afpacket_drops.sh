@@ -16,17 +16,7 @@ N=2000
 NS=lcafp$$
 VA=lcafa$$
 VB=lcafb$$
-ip netns add "$NS" || fail "cannot create network namespace $NS"
-cleanup_ns() {
-	ip netns del "$NS" 2>/dev/null || true
-	cleanup
-}
-trap cleanup_ns EXIT
-ip -n "$NS" link add "$VA" type veth peer name "$VB" || fail "cannot create veth pair"
-for v in "$VA" "$VB"; do
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$v.disable_ipv6=1" || fail "cannot turn IPv6 off on $v"
-	ip -n "$NS" link set "$v" up || fail "cannot bring $v up"
-done
+veth_netns "$NS" "$VA" "$VB"
 
 # N distinct 100-byte frames, paced so the veth backlog (1000) never overflows
 cat >"$T/send.py" <<'PYEOF'
@@ -46,8 +36,7 @@ LCARGS=(capture -i "net_af_packet0,iface=$VB,framecnt=128" -w "$OUT" --duration 
 LC_CMD="ip netns exec $NS $(qcmd "$LINECAP" "${LCARGS[@]}")"
 timeout -k 5 90 ip netns exec "$NS" "$LINECAP" "${LCARGS[@]}" >"$LC_OUT" 2>"$LC_ERR" &
 BG_PIDS+=("$!")
-for _ in $(seq 100); do grep -q '^plan:' "$LC_ERR" && break; sleep 0.1; done
-grep -q '^plan:' "$LC_ERR" || { show "$LC_ERR"; fail "linecap did not start: $LC_CMD"; }
+wait_for "$LC_ERR" '^plan:' "${BG_PIDS[-1]}" "linecap ($LC_CMD)"
 LCPID=$(pgrep -f -n -- "iface=$VB,framecnt=128") || fail "cannot find linecap's pid"
 sleep 0.5
 

@@ -41,18 +41,6 @@ sed 's/^mbuf_data_room *=.*/mbuf_data_room = 1024/' \
 	"$(dirname "$0")/../../pmd-config/net_memif.ini" >"$T/memif-small.ini"
 grep -q '^mbuf_data_room = 1024$' "$T/memif-small.ini" || fail "could not make the small-mbuf profile"
 
-# wait_for FILE REGEX PID WHAT: until FILE has a line matching REGEX (10 s)
-wait_for() {
-	local _
-	for _ in $(seq 100); do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || break
-		sleep 0.1
-	done
-	show "$1"
-	fail "$4 did not come up"
-}
-
 # packets in a pcap file being written (a torn last record is not counted)
 npkts() {
 	tcpdump -r "$1" -nn 2>/dev/null | wc -l

@@ -65,14 +65,45 @@ kill_tree() {
 	kill -KILL "$p" 2>/dev/null || true
 }
 
+NETNS=() # network namespaces made by veth_netns, deleted at exit
 cleanup() {
-	local p
+	local p ns
 	for p in "${BG_PIDS[@]}"; do
 		kill_tree "$p"
+	done
+	for ns in "${NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null || true
 	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
+
+# veth_netns NS VA VB [MTU]: network namespace NS (deleted at exit) with the veth pair
+# VA-VB, both up and with IPv6 off, so the kernel sends nothing of its own.
+veth_netns() {
+	local v
+	ip netns add "$1" || fail "cannot create network namespace $1"
+	NETNS+=("$1")
+	ip -n "$1" link add "$2" type veth peer name "$3" || fail "cannot create veth pair"
+	for v in "$2" "$3"; do
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$v.disable_ipv6=1" || fail "cannot turn IPv6 off on $v"
+		# shellcheck disable=SC2086 # no MTU: no words
+		ip -n "$1" link set "$v" ${4:+mtu $4} up || fail "cannot bring $v up"
+	done
+}
+
+# wait_for FILE REGEX PID WHAT: until FILE has a line matching REGEX (10 s); fails
+# sooner if PID exits.
+wait_for() {
+	local _
+	for _ in $(seq 100); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || break
+		sleep 0.1
+	done
+	show "$1"
+	fail "$4 did not come up"
+}
 
 # Print a file indented, at most N lines, for failure messages.
 show() {

@@ -14,20 +14,14 @@ CAP_LCORES="${CPUS[0]},${CPUS[1]}"
 REPLAY_LCORES="${CPUS[1]},${CPUS[0]}"
 
 memif_capture() {
-	local dev=$1 out=$2 count=$3 dur=$4 i
+	local dev=$1 out=$2 count=$3 dur=$4
 	shift 4
 	CAP_CMD="$(qcmd "$LINECAP" capture -i "net_memif0,role=server,$dev" -w "$out" -c "$count" --duration "$dur" -q --lcores "$CAP_LCORES" --eal "$EAL" "$@")"
 	timeout -k 5 $((${dur%.*} + 30)) "$LINECAP" capture -i "net_memif0,role=server,$dev" -w "$out" \
 		-c "$count" --duration "$dur" -q --lcores "$CAP_LCORES" --eal "$EAL" "$@" 2>"$T/cap.err" &
 	CAP_PID=$!
 	BG_PIDS+=("$CAP_PID")
-	for i in $(seq 100); do
-		grep -q '^plan:' "$T/cap.err" 2>/dev/null && return 0
-		kill -0 "$CAP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	show "$T/cap.err"
-	fail "capture did not come up: $CAP_CMD"
+	wait_for "$T/cap.err" '^plan:' "$CAP_PID" "capture ($CAP_CMD)"
 }
 
 memif_capture_wait() {

@@ -26,17 +26,7 @@ check "$PCAPCHECK" gen-flows "$IN" 30 "$N" 61
 NS=lcrot$$
 VA=lcra$$
 VB=lcrb$$
-ip netns add "$NS" || fail "cannot create network namespace $NS"
-cleanup_ns() {
-	ip netns del "$NS" 2>/dev/null || true
-	cleanup
-}
-trap cleanup_ns EXIT
-ip -n "$NS" link add "$VA" type veth peer name "$VB" || fail "cannot create veth pair"
-for v in "$VA" "$VB"; do
-	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$v.disable_ipv6=1" || fail "cannot turn IPv6 off on $v"
-	ip -n "$NS" link set "$v" mtu 9000 up || fail "cannot bring $v up"
-done
+veth_netns "$NS" "$VA" "$VB" 9000
 
 Z=$T/z.sh
 printf '#!/bin/sh\necho "$1" >>"%s"\n' "$T/z.log" >"$Z"
@@ -79,8 +69,7 @@ LC_CMD="ip netns exec $NS $(qcmd "$LINECAP" "${LCARGS[@]}")"
 timeout -k 5 90 ip netns exec "$NS" "$LINECAP" "${LCARGS[@]}" >"$LC_OUT" 2>"$LC_ERR" &
 LCPID=$!
 BG_PIDS+=("$LCPID")
-for _ in $(seq 100); do grep -q '^plan:' "$LC_ERR" && break; sleep 0.1; done
-grep -q '^plan:' "$LC_ERR" || { show "$LC_ERR"; fail "linecap did not start: $LC_CMD"; }
+wait_for "$LC_ERR" '^plan:' "$LCPID" "linecap ($LC_CMD)"
 sleep 0.5
 
 # traffic A: 2000 packets over 1.5 s from 0.3 s into a second: crosses a boundary
