@@ -44,7 +44,6 @@ int
 lc_forward_setup(struct lc_engine *e, struct lc_error *err)
 {
 	struct lc_forward *f = &e->fwd;
-	struct rte_eth_dev_info info;
 	unsigned int p, i;
 	uint16_t mtu;
 
@@ -67,14 +66,7 @@ lc_forward_setup(struct lc_engine *e, struct lc_error *err)
 					"to another port",
 					e->conf.forward, e->conf.ports[p].devargs);
 		}
-	if (rte_eth_dev_info_get(f->port.port_id, &info) != 0 || info.max_tx_queues < f->nb_txq)
-		return lc_error_set(err, LC_ERR_DEVICE,
-				"--forward %s (%s): %u rx queues need %u tx queues, the device has "
-				"%u%s",
-				f->port.name, f->port.driver, f->nb_txq, f->nb_txq,
-				info.max_tx_queues,
-				strcmp(f->port.driver, "net_af_packet") == 0 ? " (give it qpairs=N)"
-									     : "");
+	/* lc_port_configure_tx checks the device's tx queue limit. */
 	if (lc_port_configure_tx(&f->port, f->nb_txq, 0, err) < 0) {
 		struct lc_error cfg = *err;
 

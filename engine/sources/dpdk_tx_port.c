@@ -33,8 +33,11 @@ lc_port_configure_tx(
 				port->name, strerror(-ret));
 	if (nb_txq > info.max_tx_queues)
 		return lc_error_set(err, LC_ERR_DEVICE,
-				"port %s (%s) has at most %u tx queues, --queues asks for %u",
-				port->name, port->driver, info.max_tx_queues, nb_txq);
+				"port %s (%s) has at most %u tx queues, %u are needed (one per "
+				"--queues of replay, one per rx queue of --forward)%s",
+				port->name, port->driver, info.max_tx_queues, nb_txq,
+				strcmp(port->driver, "net_af_packet") == 0 ? "; give it qpairs=N"
+									   : "");
 	/* Records longer than one mbuf go out as chains. */
 	conf.txmode.offloads = info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	port->pool_size = pool_size + (uint32_t)nb_txq * TX_DESC + RX_DESC * 2;
