@@ -100,20 +100,11 @@ telemetry_forwarded() {
 	lcpid=$(cat /proc/"$1"/task/*/children 2>/dev/null | awk '{print $1}')
 	sock=/var/run/dpdk/linecap-$lcpid/dpdk_telemetry.v2
 	[ -S "$sock" ] || fail "no telemetry socket $sock"
-	python3 - "$sock" "$2" <<'PY' || fail "telemetry /linecap/stats: forward counters wrong (see above)"
-import json, socket, sys, time
+	PYTHONPATH="$(dirname "$0")" python3 - "$sock" "$2" <<'PY' || fail "telemetry /linecap/stats: forward counters wrong (see above)"
+import json, sys
+from lc_telemetry import connect
 path, want = sys.argv[1], int(sys.argv[2])
-for attempt in range(50):
-    try:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        s.connect(path)
-        json.loads(s.recv(16384))  # greeting
-        break
-    except (ConnectionError, json.JSONDecodeError, OSError):
-        s.close()
-        time.sleep(0.1)
-else:
-    sys.exit(f"cannot talk to telemetry at {path}")
+s = connect(path)
 s.send(b"/linecap/stats")
 d = json.loads(s.recv(65536))["/linecap/stats"]
 q = sum(v for k, v in d.items() if k.startswith("port") and k.endswith("_forwarded"))

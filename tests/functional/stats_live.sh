@@ -19,22 +19,11 @@ for ((i = 0; i < 200; i++)); do
 done
 [ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
 
-python3 - "$sock" <<'PY' || fail "live counters inconsistent (see above)"
-import json, socket, sys, time
+PYTHONPATH="$(dirname "$0")" python3 - "$sock" <<'PY' || fail "live counters inconsistent (see above)"
+import json, sys, time
+from lc_telemetry import connect
 path = sys.argv[1]
-# The socket file can appear a moment before the telemetry thread accepts: retry.
-for attempt in range(50):
-    try:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        s.connect(path)
-        json.loads(s.recv(16384))  # greeting
-        break
-    except (ConnectionError, json.JSONDecodeError, OSError) as e:
-        s.close()
-        time.sleep(0.1)
-else:
-    print(f"cannot talk to telemetry at {path}")
-    sys.exit(1)
+s = connect(path)
 keys = ["received", "written", "dropped_ring_full", "dropped_write_error"]
 prev, n, bad = None, 0, 0
 t_end = time.time() + 3.0
