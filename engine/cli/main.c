@@ -97,6 +97,7 @@ cmd_capture(int argc, char **argv)
 {
 	struct lc_error err = {0};
 	struct lc_cli cli = {0};
+	struct lc_lcore_plan plan = {0};
 	struct lc_engine *e;
 	bool eal;
 	int rc = 0;
@@ -107,14 +108,14 @@ cmd_capture(int argc, char **argv)
 		return fail(&err);
 	eal = cli.conf.source == LC_SOURCE_DPDK;
 	install_signals();
-	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &err) < 0)
+	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &plan, &err) < 0)
 		return fail(&err);
 	/*
 	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
 	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
 	 */
 	umask(~cli.file_mode & 0777);
-	e = lc_engine_create(&cli.conf, stderr, &err);
+	e = lc_engine_create(&cli.conf, eal ? &plan : NULL, stderr, &err);
 	if (e == NULL) {
 		if (eal)
 			lc_eal_release_log(cli.verbose);

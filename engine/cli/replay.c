@@ -123,6 +123,7 @@ static int
 replay_dpdk(const struct lc_replay_conf *c)
 {
 	struct lc_capture_conf ec;
+	struct lc_lcore_plan plan;
 	struct lc_replay_totals t;
 	struct lc_error err = {0};
 	struct lc_replay *r;
@@ -135,9 +136,9 @@ replay_dpdk(const struct lc_replay_conf *c)
 	ec.nb_queues = c->nb_txq;
 	snprintf(ec.lcores, sizeof(ec.lcores), "%s", c->lcores);
 	snprintf(ec.eal_args, sizeof(ec.eal_args), "%s", c->eal_args);
-	if (lc_eal_setup(&ec, c->verbose, &err) < 0)
+	if (lc_eal_setup(&ec, c->verbose, &plan, &err) < 0)
 		return fail(&err);
-	r = lc_replay_create(c, c->quiet ? NULL : stderr, &err);
+	r = lc_replay_create(c, &plan, c->quiet ? NULL : stderr, &err);
 	if (r == NULL) {
 		lc_eal_release_log(c->verbose);
 		rc = fail(&err);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* EAL bring-up: hugepage checks, argument building, DPDK log capture. */
+/* EAL bring-up: hugepage checks, the lcore plan, one argv builder, DPDK log capture. */
 #include <dirent.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,46 @@
 
 #include <linecap/engine.h>
 
-#include "core/engine_priv.h"
+#include <linecap/port.h>
+
 #include "core/lcore_plan.h"
 #include "core/runtime_sweep.h"
 
 #define MAX_EAL_ARGS 128
+
+/*
+ * An EAL argv being built: every string is its own allocation, freed by
+ * args_free once rte_eal_init has returned. DPDK 22.11 keeps no pointer into
+ * argv: it copies what it keeps (strdup of --file-prefix, --huge-dir,
+ * --mbuf-pool-ops-name and log-level patterns, device options into its own
+ * list, the whole argv for telemetry). It does reorder the array (getopt) and
+ * overwrite argv[optind - 1], so rte_eal_init gets a copy of the pointers.
+ */
+struct eal_args {
+	char *v[MAX_EAL_ARGS];
+	int n;
+	bool nomem; /* an add failed: reported once, before rte_eal_init */
+};
+
+static void __attribute__((format(printf, 2, 3))) args_add(struct eal_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (a->n >= MAX_EAL_ARGS || vasprintf(&s, fmt, ap) < 0)
+		a->nomem = true;
+	else
+		a->v[a->n++] = s;
+	va_end(ap);
+}
+
+static void
+args_free(struct eal_args *a)
+{
+	while (a->n > 0)
+		free(a->v[--a->n]);
+}
 
 /* True when the runtime directory is ours alone, to remove at exit. */
 static bool own_prefix;
@@ -152,17 +188,32 @@ split_args(char *s, char **argv, int max, struct lc_error *err)
 	return argc;
 }
 
+/* --eal's words, at most `max`, into `user`. 0 or -1 with err set. */
+static int
+user_args(const struct lc_capture_conf *conf, int max, struct eal_args *user, struct lc_error *err)
+{
+	char text[sizeof(conf->eal_args)];
+	char *v[MAX_EAL_ARGS];
+	int n, i;
+
+	snprintf(text, sizeof(text), "%s", conf->eal_args);
+	n = split_args(text, v, max, err);
+	for (i = 0; i < n; i++)
+		args_add(user, "%s", v[i]);
+	return n < 0 ? -1 : 0;
+}
+
 static bool
-has_arg(char **argv, int argc, const char *const *names)
+has_arg(const struct eal_args *a, const char *const *names)
 {
 	int i, j;
 
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < a->n; i++)
 		for (j = 0; names[j] != NULL; j++) {
 			size_t n = strlen(names[j]);
 
-			if (strncmp(argv[i], names[j], n) == 0 &&
-					(argv[i][n] == '\0' || argv[i][n] == '='))
+			if (strncmp(a->v[i], names[j], n) == 0 &&
+					(a->v[i][n] == '\0' || a->v[i][n] == '='))
 				return true;
 		}
 	return false;
@@ -215,8 +266,13 @@ hugetlbfs_mounted(void)
 	return found;
 }
 
-int
-lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err)
+/*
+ * Capture and replay: the lcores of the plan, a private prefix, only the PCI
+ * devices asked for. Fills *plan and `a`; 0 or -1 with err set.
+ */
+static int
+capture_args(const struct lc_capture_conf *conf, bool verbose, const struct eal_args *user,
+		struct lc_lcore_plan *plan, struct eal_args *a, struct lc_error *err)
 {
 	static const char *const lcore_opts[] = {"-l", "-c", "--lcores", "--main-lcore", NULL};
 	static const char *const nohuge_opts[] = {"--no-huge", NULL};
@@ -225,31 +281,20 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 	static const char *const loglevel_opts[] = {"--log-level", NULL};
 	static const char *const devsel_opts[] = {
 			"-a", "--allow", "-b", "--block", "--no-pci", NULL};
-	static char eal_text[sizeof(conf->eal_args)];
-	static char lcore_list[LC_MAX_CPUS * 5];
-	static char main_str[16], prefix[64];
-	static char *argv[MAX_EAL_ARGS];
-	char *user[MAX_EAL_ARGS];
-	struct lc_cpu_pick pick;
-	int argc = 0, nb_user, i, ret;
+	char lcore_list[LC_MAX_CPUS * 5];
 	unsigned int p, nb_pci = 0;
 	bool no_huge, in_memory;
 
-	snprintf(eal_text, sizeof(eal_text), "%s", conf->eal_args);
-	nb_user = split_args(eal_text, user, MAX_EAL_ARGS - 32 - (int)conf->nb_ports * 2, err);
-	if (nb_user < 0)
-		return -1;
-	if (has_arg(user, nb_user, lcore_opts))
+	if (has_arg(user, lcore_opts))
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--eal must not choose lcores (-l/-c/--lcores/--main-lcore); use "
 				"linecap's --lcores");
-	no_huge = has_arg(user, nb_user, nohuge_opts);
-	in_memory = has_arg(user, nb_user, inmem_opts);
+	no_huge = has_arg(user, nohuge_opts);
+	in_memory = has_arg(user, inmem_opts);
 	if (no_huge && in_memory)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--eal: --no-huge and --in-memory exclude each other; give one of "
 				"them");
-
 	if (!no_huge) {
 		long nb_free = free_hugepages();
 
@@ -258,73 +303,151 @@ lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *
 					"no free hugepages are reserved: run 'scripts/hugepages "
 					"1024' as root, or run without them with --eal '--no-huge "
 					"-m 512'");
-		if (has_arg(user, nb_user, prefix_opts) && !in_memory && !hugetlbfs_mounted())
+		if (has_arg(user, prefix_opts) && !in_memory && !hugetlbfs_mounted())
 			return lc_error_set(err, LC_ERR_HUGEPAGES,
 					"hugetlbfs is not mounted: run 'scripts/hugepages 1024' as "
 					"root, or add --in-memory to --eal");
 	}
-
 	for (p = 0; p < conf->nb_ports; p++)
 		nb_pci += lc_is_pci_addr(conf->ports[p].devargs);
 	nb_pci += lc_is_pci_addr(conf->forward);
-	if (lc_lcore_pick(conf, conf->nb_ports * conf->nb_queues * 2, &pick, err) < 0)
+	if (lc_plan_lcores(conf, conf->nb_ports * conf->nb_queues * 2, plan, err) < 0)
 		return -1;
-	lc_lcore_list_str(&pick, lcore_list, sizeof(lcore_list));
-	snprintf(main_str, sizeof(main_str), "%u", pick.cpus[0]);
-	lc_plan_set_pick(&pick);
+	lc_lcore_list_str(plan, lcore_list, sizeof(lcore_list));
 
-	argv[argc++] = (char *)(uintptr_t) "linecap";
-	argv[argc++] = (char *)(uintptr_t) "-l";
-	argv[argc++] = lcore_list;
-	argv[argc++] = (char *)(uintptr_t) "--main-lcore";
-	argv[argc++] = main_str;
-	if (!has_arg(user, nb_user, prefix_opts)) {
+	args_add(a, "linecap");
+	args_add(a, "-l");
+	args_add(a, "%s", lcore_list);
+	args_add(a, "--main-lcore");
+	args_add(a, "%u", plan->cpus[0]);
+	if (!has_arg(user, prefix_opts)) {
 		/* A private prefix: instances never collide on names or files. */
-		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "%d",
-				(int)getpid());
-		argv[argc++] = prefix;
+		args_add(a, "--file-prefix=" LC_RUNTIME_PREFIX "%d", (int)getpid());
 		/* Nothing shared, nothing left behind in /var/run/dpdk. */
 		if (!no_huge && !in_memory)
-			argv[argc++] = (char *)(uintptr_t) "--in-memory";
+			args_add(a, "--in-memory");
 		else if (no_huge)
-			argv[argc++] = (char *)(uintptr_t) "--no-shconf";
+			args_add(a, "--no-shconf");
 		own_prefix = true;
 	}
-	if (!verbose && !has_arg(user, nb_user, loglevel_opts))
-		argv[argc++] = (char *)(uintptr_t) "--log-level=*:warning";
-	if (nb_pci == 0 && !has_arg(user, nb_user, devsel_opts)) {
-		/* Only vdevs asked for: do not grab every DPDK-bound NIC. */
-		argv[argc++] = (char *)(uintptr_t) "--no-pci";
-	}
+	if (!verbose && !has_arg(user, loglevel_opts))
+		args_add(a, "--log-level=*:warning");
+	if (nb_pci == 0 && !has_arg(user, devsel_opts))
+		args_add(a, "--no-pci"); /* only vdevs asked for: do not grab every DPDK-bound NIC
+					  */
 	for (p = 0; p < conf->nb_ports; p++) {
 		if (!lc_is_pci_addr(conf->ports[p].devargs))
 			continue;
-		argv[argc++] = (char *)(uintptr_t) "-a";
-		argv[argc++] = (char *)(uintptr_t)conf->ports[p].devargs;
+		args_add(a, "-a");
+		args_add(a, "%s", conf->ports[p].devargs);
 	}
 	if (lc_is_pci_addr(conf->forward)) {
 		/* --forward to a NIC port: allowed like the -i ones. */
-		argv[argc++] = (char *)(uintptr_t) "-a";
-		argv[argc++] = (char *)(uintptr_t)conf->forward;
-	}
-	for (i = 0; i < nb_user; i++)
-		argv[argc++] = user[i];
-	argv[argc] = NULL;
-
-	hold_dpdk_log();
-	ret = eal_init(argc, argv, verbose);
-	if (ret < 0) {
-		int e = rte_errno;
-
-		lc_eal_release_log(verbose);
-		if (e == EALREADY)
-			return lc_error_set(err, LC_ERR_EAL, "the EAL is already initialised");
-		return lc_error_set(err, LC_ERR_EAL,
-				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's "
-				"messages",
-				rte_strerror(e));
+		args_add(a, "-a");
+		args_add(a, "%s", conf->forward);
 	}
 	return 0;
+}
+
+/* Control-only commands (list): one lcore, no packet memory, no shared files. */
+static void
+control_args(bool verbose, const struct eal_args *user, struct eal_args *a)
+{
+	static const char *const mem_opts[] = {
+			"--no-huge", "--in-memory", "-m", "--socket-mem", NULL};
+	static const char *const prefix_opts[] = {"--file-prefix", NULL};
+	static const char *const lcore_opts[] = {"-l", "-c", "--lcores", "--main-lcore", NULL};
+	cpu_set_t allowed;
+	int cpu = 0;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		while (cpu < CPU_SETSIZE - 1 && !CPU_ISSET(cpu, &allowed))
+			cpu++;
+	args_add(a, "linecap");
+	if (!has_arg(user, lcore_opts)) {
+		args_add(a, "-l");
+		args_add(a, "%d", cpu);
+	}
+	/* Listing needs no packet memory: no hugepages, no shared files. */
+	if (!has_arg(user, mem_opts)) {
+		args_add(a, "--no-huge");
+		args_add(a, "-m");
+		args_add(a, "64");
+	}
+	if (!has_arg(user, prefix_opts)) {
+		args_add(a, "--file-prefix=" LC_RUNTIME_PREFIX "list-%d", (int)getpid());
+		args_add(a, "--no-shconf");
+		own_prefix = true;
+	}
+	if (!verbose)
+		args_add(a, "--log-level=*:error");
+}
+
+/*
+ * Our arguments, then --eal's (moved from `user`); rte_eal_init with DPDK's
+ * log held. Frees both lists. 0 or -1 with err set.
+ */
+static int
+run_eal(struct eal_args *a, struct eal_args *user, bool verbose, struct lc_error *err)
+{
+	char *argv[MAX_EAL_ARGS + 1];
+	int i, ret, e;
+
+	for (i = 0; i < user->n; i++) {
+		if (a->n >= MAX_EAL_ARGS) {
+			a->nomem = true;
+			break;
+		}
+		a->v[a->n++] = user->v[i];
+		user->v[i] = NULL;
+	}
+	args_free(user);
+	if (a->nomem || user->nomem) {
+		args_free(a);
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the EAL arguments");
+	}
+	memcpy(argv, a->v, sizeof(a->v[0]) * (size_t)a->n);
+	argv[a->n] = NULL;
+	hold_dpdk_log();
+	ret = eal_init(a->n, argv, verbose);
+	e = rte_errno;
+	args_free(a);
+	if (ret >= 0)
+		return 0;
+	lc_eal_release_log(verbose);
+	if (e == EALREADY)
+		return lc_error_set(err, LC_ERR_EAL, "the EAL is already initialised");
+	return lc_error_set(err, LC_ERR_EAL,
+			"DPDK EAL initialisation failed (%s); run with -v to see DPDK's messages",
+			rte_strerror(e));
+}
+
+int
+lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_lcore_plan *plan,
+		struct lc_error *err)
+{
+	struct eal_args user = {0}, a = {0};
+
+	if (user_args(conf, MAX_EAL_ARGS - 32 - (int)conf->nb_ports * 2, &user, err) < 0 ||
+			capture_args(conf, verbose, &user, plan, &a, err) < 0) {
+		args_free(&user);
+		args_free(&a);
+		return -1;
+	}
+	return run_eal(&a, &user, verbose, err);
+}
+
+int
+lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err)
+{
+	struct eal_args user = {0}, a = {0};
+
+	if (user_args(conf, MAX_EAL_ARGS - 16, &user, err) < 0) {
+		args_free(&user);
+		return -1;
+	}
+	control_args(verbose, &user, &a);
+	return run_eal(&a, &user, verbose, err);
 }
 
 void
@@ -332,62 +455,4 @@ lc_eal_teardown(void)
 {
 	lc_eal_release_log(false);
 	rte_eal_cleanup();
-}
-
-int
-lc_eal_setup_control(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err)
-{
-	static const char *const mem_opts[] = {
-			"--no-huge", "--in-memory", "-m", "--socket-mem", NULL};
-	static const char *const prefix_opts[] = {"--file-prefix", NULL};
-	static const char *const lcore_opts[] = {"-l", "-c", "--lcores", "--main-lcore", NULL};
-	static char eal_text[sizeof(conf->eal_args)];
-	static char lcore[16], prefix[64];
-	static char *argv[MAX_EAL_ARGS];
-	char *user[MAX_EAL_ARGS];
-	cpu_set_t allowed;
-	int argc = 0, nb_user, i, cpu = 0;
-
-	snprintf(eal_text, sizeof(eal_text), "%s", conf->eal_args);
-	nb_user = split_args(eal_text, user, MAX_EAL_ARGS - 16, err);
-	if (nb_user < 0)
-		return -1;
-	if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
-		while (cpu < CPU_SETSIZE - 1 && !CPU_ISSET(cpu, &allowed))
-			cpu++;
-	argv[argc++] = (char *)(uintptr_t) "linecap";
-	if (!has_arg(user, nb_user, lcore_opts)) {
-		snprintf(lcore, sizeof(lcore), "%d", cpu);
-		argv[argc++] = (char *)(uintptr_t) "-l";
-		argv[argc++] = lcore;
-	}
-	/* Listing needs no packet memory: no hugepages, no shared files. */
-	if (!has_arg(user, nb_user, mem_opts)) {
-		argv[argc++] = (char *)(uintptr_t) "--no-huge";
-		argv[argc++] = (char *)(uintptr_t) "-m";
-		argv[argc++] = (char *)(uintptr_t) "64";
-	}
-	if (!has_arg(user, nb_user, prefix_opts)) {
-		snprintf(prefix, sizeof(prefix), "--file-prefix=" LC_RUNTIME_PREFIX "list-%d",
-				(int)getpid());
-		argv[argc++] = prefix;
-		argv[argc++] = (char *)(uintptr_t) "--no-shconf";
-		own_prefix = true;
-	}
-	if (!verbose)
-		argv[argc++] = (char *)(uintptr_t) "--log-level=*:error";
-	for (i = 0; i < nb_user; i++)
-		argv[argc++] = user[i];
-	argv[argc] = NULL;
-	hold_dpdk_log();
-	if (eal_init(argc, argv, verbose) < 0) {
-		int e = rte_errno;
-
-		lc_eal_release_log(verbose);
-		return lc_error_set(err, LC_ERR_EAL,
-				"DPDK EAL initialisation failed (%s); run with -v to see DPDK's "
-				"messages",
-				rte_strerror(e));
-	}
-	return 0;
 }

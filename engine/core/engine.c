@@ -29,20 +29,6 @@
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
 
-static struct lc_cpu_pick cpu_pick;
-
-void
-lc_plan_set_pick(const struct lc_cpu_pick *pick)
-{
-	cpu_pick = *pick;
-}
-
-const struct lc_cpu_pick *
-lc_plan_get_pick(void)
-{
-	return &cpu_pick;
-}
-
 /*
  * Expand %q (writer index) in the -w pattern; "%%" is a literal '%', kept as
  * "%%" when strftime runs on the name later (-G).
@@ -313,6 +299,18 @@ setup_filters(struct lc_engine *e, struct lc_error *err)
 	return ret;
 }
 
+/* --forward (sinks/forward.c): it sees the capture ports by id only. */
+static int
+forward_setup(struct lc_engine *e, struct lc_error *err)
+{
+	uint16_t ids[LC_MAX_PORTS];
+	unsigned int p;
+
+	for (p = 0; p < e->nb_ports; p++)
+		ids[p] = e->ports[p].port_id;
+	return lc_forward_setup(&e->fwd, &e->conf, ids, e->nb_ports, e->rx, e->nb_rx, err);
+}
+
 /*
  * Place tasks on worker lcores. Enough lcores: every task gets its own
  * (pipeline). Too few: rx task i and writer i share lcore i % L
@@ -321,7 +319,7 @@ setup_filters(struct lc_engine *e, struct lc_error *err)
 static int
 place_tasks(struct lc_engine *e, struct lc_error *err)
 {
-	const struct lc_cpu_pick *pick = lc_plan_get_pick();
+	const struct lc_lcore_plan *pick = &e->plan;
 	unsigned int L = pick->nb_cpus - 1, i;
 
 	if (L == 0)
@@ -350,7 +348,7 @@ place_tasks(struct lc_engine *e, struct lc_error *err)
 static void
 print_plan(const struct lc_engine *e, FILE *f)
 {
-	const struct lc_cpu_pick *pick = lc_plan_get_pick();
+	const struct lc_lcore_plan *pick = &e->plan;
 	unsigned int i, j, p;
 
 	for (p = 0; p < e->nb_ports; p++) {
@@ -393,7 +391,7 @@ print_plan(const struct lc_engine *e, FILE *f)
 		fprintf(f,
 				"forward: %s (%s), %u tx queue%s, one per rx queue; packets the "
 				"filter accepts are sent by reference\n",
-				e->fwd.devargs, e->fwd.port.driver, e->fwd.nb_txq,
+				e->fwd.devargs, e->fwd.port->driver, e->fwd.nb_txq,
 				e->fwd.nb_txq > 1 ? "s" : "");
 	if (e->conf.filter_expr[0] != '\0')
 		fprintf(f, "filter: %s on every rx lcore%s%s%s\n",
@@ -409,7 +407,8 @@ print_plan(const struct lc_engine *e, FILE *f)
 }
 
 struct lc_engine *
-lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_error *err)
+lc_engine_create(const struct lc_capture_conf *conf, const struct lc_lcore_plan *plan,
+		FILE *plan_out, struct lc_error *err)
 {
 	static const struct rte_mbuf_dynfield ts_desc = {
 			.name = "linecap_ts_ns",
@@ -458,6 +457,11 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 			goto fail;
 		return e;
 	}
+	if (plan == NULL) {
+		lc_error_set(err, LC_ERR_LCORES, "no lcore plan: lc_eal_setup makes it");
+		goto fail;
+	}
+	e->plan = *plan;
 	e->shared.ts_offset = rte_mbuf_dynfield_register(&ts_desc);
 	if (e->shared.ts_offset < 0) {
 		lc_error_set(err, LC_ERR_RUNTIME, "cannot register the mbuf timestamp field: %s",
@@ -486,11 +490,11 @@ lc_engine_create(const struct lc_capture_conf *conf, FILE *plan_out, struct lc_e
 		/* --forward: the forward port's tx rings may hold this pool's mbufs. */
 		if (conf->forward[0] != '\0')
 			port->extra_mbufs = (uint32_t)e->nb_writers * LC_TX_PORT_DESC;
-		if (lc_port_configure(port, (uint16_t)e->nb_writers, lc_plan_get_pick()->nb_cpus,
-				    &e->tsc_clock, err) < 0)
+		if (lc_port_configure(port, (uint16_t)e->nb_writers, e->plan.nb_cpus, &e->tsc_clock,
+				    err) < 0)
 			goto fail;
 	}
-	if (build_tasks(e, err) < 0 || lc_forward_setup(e, err) < 0 || setup_filters(e, err) < 0 ||
+	if (build_tasks(e, err) < 0 || forward_setup(e, err) < 0 || setup_filters(e, err) < 0 ||
 			place_tasks(e, err) < 0)
 		goto fail;
 	if (lc_telemetry_register(e) < 0) {
@@ -538,17 +542,10 @@ lc_engine_start(struct lc_engine *e, struct lc_error *err)
 		return -1;
 	if (e->pcap_mode)
 		return lc_pcap_engine_start(e, err);
-	for (i = 0; i < e->nb_workers; i++) {
-		int ret = rte_eal_remote_launch(
-				lc_worker_main, &e->workers[i], e->workers[i].lcore_id);
-
-		if (ret != 0) {
-			lc_engine_request_stop(e);
-			rte_eal_mp_wait_lcore();
-			return lc_error_set(err, LC_ERR_LCORES, "cannot launch lcore %u: %s",
-					e->workers[i].lcore_id, strerror(-ret));
-		}
-	}
+	for (i = 0; i < e->nb_workers; i++)
+		if (lc_lcore_launch(lc_worker_main, &e->workers[i], e->workers[i].lcore_id,
+				    &e->shared.stop, err) < 0)
+			return -1;
 	e->launched = true;
 	return 0;
 }
@@ -613,7 +610,7 @@ lc_engine_join(struct lc_engine *e, struct lc_error *err)
 	}
 	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_read_stats(&e->ports[i]);
-	lc_forward_read_stats(e);
+	lc_forward_read_stats(&e->fwd);
 	e->joined = true;
 	return ret;
 }
@@ -649,7 +646,7 @@ lc_engine_destroy(struct lc_engine *e)
 	for (i = 0; i < e->nb_rings; i++)
 		rte_ring_free(e->rings[i]);
 	/* Its tx queues may still hold mbufs of the capture pools freed below. */
-	lc_forward_close(e);
+	lc_forward_close(&e->fwd);
 	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_close(&e->ports[i]);
 	free(e->ring_cnt);
@@ -673,7 +670,7 @@ lc_engine_refresh_ports(struct lc_engine *e)
 		return; /* each capture thread reads its own pcap_stats */
 	for (i = 0; i < e->nb_ports; i++)
 		lc_port_read_stats(&e->ports[i]);
-	lc_forward_read_stats(e);
+	lc_forward_read_stats(&e->fwd);
 }
 
 void

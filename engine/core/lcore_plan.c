@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Lcore placement with hwloc: NIC-local NUMA node, physical cores first. */
+/* The lcore plan: placement with hwloc (NIC-local NUMA node, physical cores first), and launch. */
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
@@ -9,30 +9,19 @@
 
 #include <hwloc.h>
 
+#include <rte_launch.h>
+
+#include <linecap/port.h>
+
 #include "core/lcore_plan.h"
-
-bool
-lc_is_pci_addr(const char *s)
-{
-	unsigned int d, b, dev, f;
-	char tail;
-
-	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dev, &f, &tail) == 4)
-		return true;
-	if (sscanf(s, "%x:%x:%x.%x,%c", &d, &b, &dev, &f, &tail) == 5)
-		return true;
-	if (sscanf(s, "%x:%x.%x%c", &b, &dev, &f, &tail) == 3)
-		return true;
-	return sscanf(s, "%x:%x.%x,%c", &b, &dev, &f, &tail) == 4;
-}
 
 /* Parse "0,2-3" into cpus[]; 0 or -1. */
 static int
-parse_list(const char *s, struct lc_cpu_pick *pick, struct lc_error *err)
+parse_list(const char *s, struct lc_lcore_plan *plan, struct lc_error *err)
 {
 	const char *p = s;
 
-	pick->nb_cpus = 0;
+	plan->nb_cpus = 0;
 	while (*p != '\0') {
 		char *end;
 		unsigned long lo, hi, c;
@@ -53,19 +42,19 @@ parse_list(const char *s, struct lc_cpu_pick *pick, struct lc_error *err)
 		if (hi < lo || hi >= LC_MAX_CPUS)
 			goto bad;
 		for (c = lo; c <= hi; c++) {
-			for (i = 0; i < pick->nb_cpus; i++)
-				if (pick->cpus[i] == c)
+			for (i = 0; i < plan->nb_cpus; i++)
+				if (plan->cpus[i] == c)
 					return lc_error_set(err, LC_ERR_LCORES,
 							"--lcores '%s': lcore %lu is listed twice",
 							s, c);
-			pick->cpus[pick->nb_cpus++] = (unsigned int)c;
+			plan->cpus[plan->nb_cpus++] = (unsigned int)c;
 		}
 		if (*p == ',')
 			p++;
 		else if (*p != '\0')
 			goto bad;
 	}
-	if (pick->nb_cpus == 0)
+	if (plan->nb_cpus == 0)
 		goto bad;
 	return 0;
 bad:
@@ -154,15 +143,15 @@ order_cpus(hwloc_topology_t topo, hwloc_const_cpuset_t prefer, const cpu_set_t *
 }
 
 int
-lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers,
-		struct lc_cpu_pick *pick, struct lc_error *err)
+lc_plan_lcores(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers,
+		struct lc_lcore_plan *plan, struct lc_error *err)
 {
 	cpu_set_t allowed;
 	char avail[256];
 	unsigned int i;
 
-	memset(pick, 0, sizeof(*pick));
-	pick->numa_node = -1;
+	memset(plan, 0, sizeof(*plan));
+	plan->numa_node = -1;
 	CPU_ZERO(&allowed);
 	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
 		return lc_error_set(err, LC_ERR_LCORES, "cannot read CPU affinity: %s",
@@ -170,15 +159,15 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 	allowed_str(&allowed, avail, sizeof(avail));
 
 	if (strcmp(conf->lcores, "auto") != 0) {
-		if (parse_list(conf->lcores, pick, err) < 0)
+		if (parse_list(conf->lcores, plan, err) < 0)
 			return -1;
-		for (i = 0; i < pick->nb_cpus; i++)
-			if (pick->cpus[i] >= CPU_SETSIZE || !CPU_ISSET(pick->cpus[i], &allowed))
+		for (i = 0; i < plan->nb_cpus; i++)
+			if (plan->cpus[i] >= CPU_SETSIZE || !CPU_ISSET(plan->cpus[i], &allowed))
 				return lc_error_set(err, LC_ERR_LCORES,
 						"lcore %u does not exist or is not available to "
 						"this process (available CPUs: %s)",
-						pick->cpus[i], avail);
-		if (pick->nb_cpus < 2)
+						plan->cpus[i], avail);
+		if (plan->nb_cpus < 2)
 			return lc_error_set(err, LC_ERR_LCORES,
 					"too few lcores: --lcores '%s' leaves no worker; give a "
 					"main lcore and at least one worker, e.g. --lcores %s",
@@ -203,7 +192,7 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 			hwloc_topology_destroy(topo);
 			return lc_error_set(err, LC_ERR_LCORES, "hwloc: cannot load topology");
 		}
-		prefer = pci_locality(topo, conf, &pick->numa_node);
+		prefer = pci_locality(topo, conf, &plan->numa_node);
 		n = order_cpus(topo, prefer, &allowed, order, LC_MAX_CPUS);
 		if (prefer != NULL) {
 			/* Keep NIC-local CPUs for workers: main goes elsewhere if it can. */
@@ -219,29 +208,43 @@ lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers
 					"too few lcores: hwloc found fewer than two usable CPUs "
 					"(%s)",
 					avail);
-		pick->cpus[pick->nb_cpus++] = order[main_idx];
-		for (i = 0; i < n && pick->nb_cpus < nb_wanted_workers + 1; i++)
+		plan->cpus[plan->nb_cpus++] = order[main_idx];
+		for (i = 0; i < n && plan->nb_cpus < nb_wanted_workers + 1; i++)
 			if (i != main_idx)
-				pick->cpus[pick->nb_cpus++] = order[i];
-		pick->automatic = true;
-		if (pick->numa_node >= 0)
-			snprintf(pick->why, sizeof(pick->why),
+				plan->cpus[plan->nb_cpus++] = order[i];
+		plan->automatic = true;
+		if (plan->numa_node >= 0)
+			snprintf(plan->why, sizeof(plan->why),
 					"workers on NUMA node %d (the NIC's), physical cores first",
-					pick->numa_node);
+					plan->numa_node);
 		else
-			snprintf(pick->why, sizeof(pick->why),
+			snprintf(plan->why, sizeof(plan->why),
 					"no PCI port: any NUMA node, physical cores first");
 	}
 	return 0;
 }
 
 void
-lc_lcore_list_str(const struct lc_cpu_pick *pick, char *buf, size_t len)
+lc_lcore_list_str(const struct lc_lcore_plan *plan, char *buf, size_t len)
 {
 	size_t o = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < pick->nb_cpus && o + 8 < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%u", i ? "," : "", pick->cpus[i]);
+	for (i = 0; i < plan->nb_cpus && o + 8 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%u", i ? "," : "", plan->cpus[i]);
+}
+
+int
+lc_lcore_launch(int (*fn)(void *), void *arg, unsigned int lcore, volatile int *stop,
+		struct lc_error *err)
+{
+	int ret = rte_eal_remote_launch(fn, arg, lcore);
+
+	if (ret == 0)
+		return 0;
+	*stop = 1;
+	rte_eal_mp_wait_lcore();
+	return lc_error_set(
+			err, LC_ERR_LCORES, "cannot launch lcore %u: %s", lcore, strerror(-ret));
 }

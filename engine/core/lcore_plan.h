@@ -3,23 +3,14 @@
 #define LINECAP_LCORE_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <linecap/config.h>
 #include <linecap/error.h>
-
-#define LC_MAX_CPUS 1024
-
-/* The CPUs given to the EAL: cpus[0] is the main lcore, the rest workers. */
-struct lc_cpu_pick {
-	unsigned int cpus[LC_MAX_CPUS];
-	unsigned int nb_cpus;
-	int numa_node;	/* NUMA node the workers were placed on, -1 = any */
-	bool automatic; /* chosen by `auto` (the plan line is printed) */
-	char why[256];	/* how auto chose, for the plan line */
-};
+#include <linecap/lcore_plan.h>
 
 /*
- * Choose the lcores before EAL init.
+ * Plan the lcores before EAL init.
  *  - "auto": hwloc orders the CPUs this process may use: those on the NUMA
  *    node of the first PCI port first, physical cores before their
  *    hyperthread siblings. The main lcore is the first CPU outside that
@@ -29,13 +20,18 @@ struct lc_cpu_pick {
  * Fails with LC_ERR_LCORES when fewer than two lcores (main + one worker) are
  * available or a listed CPU does not exist or is not allowed to this process.
  */
-int lc_lcore_pick(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers,
-		struct lc_cpu_pick *pick, struct lc_error *err);
+int lc_plan_lcores(const struct lc_capture_conf *conf, unsigned int nb_wanted_workers,
+		struct lc_lcore_plan *plan, struct lc_error *err);
 
 /* Format cpus as an EAL -l list ("0,1,3"). */
-void lc_lcore_list_str(const struct lc_cpu_pick *pick, char *buf, size_t len);
+void lc_lcore_list_str(const struct lc_lcore_plan *plan, char *buf, size_t len);
 
-/* True if `s` looks like a PCI address (DDDD:BB:DD.F or BB:DD.F). */
-bool lc_is_pci_addr(const char *s);
+/*
+ * Launch fn(arg) on worker lcore `lcore` (main lcore, after EAL init). If it
+ * cannot start: set *stop, wait for the lcores already launched, and fail
+ * with err set (LC_ERR_LCORES). 0 or -1.
+ */
+int lc_lcore_launch(int (*fn)(void *), void *arg, unsigned int lcore, volatile int *stop,
+		struct lc_error *err);
 
 #endif

@@ -18,6 +18,9 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include <linecap/engine.h>
+
+#include "core/lcore_plan.h"
 #include "replay/replay_priv.h"
 
 #define FEED_RING_SIZE 4096
@@ -128,8 +131,7 @@ preload(struct lc_replay *r, struct lc_error *err)
 static int
 build_tasks(struct lc_replay *r, struct lc_error *err)
 {
-	const struct lc_cpu_pick *pick = lc_plan_get_pick();
-	unsigned int q, L = pick->nb_cpus - 1;
+	unsigned int q, L = r->plan.nb_cpus - 1;
 
 	if (L == 0)
 		return lc_error_set(err, LC_ERR_LCORES, "too few lcores: no worker lcore");
@@ -140,7 +142,7 @@ build_tasks(struct lc_replay *r, struct lc_error *err)
 	r->nb_tasks = r->conf.nb_txq;
 	r->nb_workers = RTE_MIN(L, r->nb_tasks);
 	for (q = 0; q < r->nb_workers; q++)
-		r->workers[q].lcore_id = pick->cpus[q + 1];
+		r->workers[q].lcore_id = r->plan.cpus[q + 1];
 	for (q = 0; q < r->nb_tasks; q++) {
 		struct lc_tx_task *t = &r->tasks[q];
 		struct lc_tx_worker *wk = &r->workers[q % r->nb_workers];
@@ -177,7 +179,7 @@ print_plan(const struct lc_replay *r, FILE *f)
 			(unsigned long)r->scan.nb_records, r->conf.files[0],
 			r->conf.nb_files > 1 ? " and more files" : "",
 			r->scan.truncated ? " (truncated tail ignored)" : "");
-	fprintf(f, "plan: main lcore %u (reads the file)", lc_plan_get_pick()->cpus[0]);
+	fprintf(f, "plan: main lcore %u (reads the file)", r->plan.cpus[0]);
 	for (i = 0; i < r->nb_workers; i++) {
 		fprintf(f, "; lcore %u:", r->workers[i].lcore_id);
 		for (j = 0; j < r->workers[i].nb_tasks; j++)
@@ -187,7 +189,8 @@ print_plan(const struct lc_replay *r, FILE *f)
 }
 
 struct lc_replay *
-lc_replay_create(const struct lc_replay_conf *c, FILE *plan_out, struct lc_error *err)
+lc_replay_create(const struct lc_replay_conf *c, const struct lc_lcore_plan *plan, FILE *plan_out,
+		struct lc_error *err)
 {
 	static const struct rte_mbuf_dynfield due_desc = {
 			.name = "linecap_tx_due_ns",
@@ -202,6 +205,7 @@ lc_replay_create(const struct lc_replay_conf *c, FILE *plan_out, struct lc_error
 		return NULL;
 	}
 	r->conf = *c;
+	r->plan = *plan;
 	r->port.port_id = RTE_MAX_ETHPORTS;
 	lc_pace_init(&r->pacer, c);
 	r->shared.due_offset = rte_mbuf_dynfield_register(&due_desc);
@@ -218,7 +222,7 @@ lc_replay_create(const struct lc_replay_conf *c, FILE *plan_out, struct lc_error
 		goto fail;
 	pool = c->preload ? r->scan.nb_segs
 			  : (uint64_t)c->nb_txq * (FEED_RING_SIZE + TX_BURST) * 2 + 1024;
-	pool += (uint64_t)lc_plan_get_pick()->nb_cpus * 256 * 3 / 2 + 1024;
+	pool += (uint64_t)r->plan.nb_cpus * 256 * 3 / 2 + 1024;
 	if (pool > UINT32_MAX / 2) {
 		lc_error_set(err, LC_ERR_RUNTIME, "--preload: %lu mbufs is too many",
 				(unsigned long)pool);
@@ -283,17 +287,10 @@ lc_replay_start(struct lc_replay *r, const volatile int *stop, struct lc_error *
 	if (lc_replay_service(r, err) < 0)
 		return -1;
 	r->shared.start_tsc = rte_rdtsc() + rte_get_tsc_hz() / 1000000 * START_LEAD_US;
-	for (i = 0; i < r->nb_workers; i++) {
-		int ret = rte_eal_remote_launch(
-				lc_tx_worker_main, &r->workers[i], r->workers[i].lcore_id);
-
-		if (ret != 0) {
-			lc_replay_request_stop(r);
-			rte_eal_mp_wait_lcore();
-			return lc_error_set(err, LC_ERR_LCORES, "cannot launch lcore %u: %s",
-					r->workers[i].lcore_id, strerror(-ret));
-		}
-	}
+	for (i = 0; i < r->nb_workers; i++)
+		if (lc_lcore_launch(lc_tx_worker_main, &r->workers[i], r->workers[i].lcore_id,
+				    &r->shared.stop, err) < 0)
+			return -1;
 	r->launched = true;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include <linecap/error.h>
+#include <linecap/lcore_plan.h>
 
 #include "replay/replay_conf.h"
 
@@ -50,9 +51,9 @@ int lc_replay_check_file(const char *path, struct lc_replay_totals *t, struct lc
 /* True if `dev` names a kernel network interface rather than a DPDK device. */
 bool lc_replay_is_kernel_iface(const char *dev);
 
-/* DPDK path, after lc_eal_setup: probe, set up, preload or prefill. */
-struct lc_replay *lc_replay_create(
-		const struct lc_replay_conf *c, FILE *plan_out, struct lc_error *err);
+/* DPDK path, after lc_eal_setup made `plan`: probe, set up, preload or prefill. */
+struct lc_replay *lc_replay_create(const struct lc_replay_conf *c, const struct lc_lcore_plan *plan,
+		FILE *plan_out, struct lc_error *err);
 /* Wait for the link (bounded by conf.link_wait or *stop), then launch. */
 int lc_replay_start(struct lc_replay *r, const volatile int *stop, struct lc_error *err);
 /* Main lcore work: move file data to the feed rings. 0, or -1 with err set. */

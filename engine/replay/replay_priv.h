@@ -2,16 +2,19 @@
 #ifndef LINECAP_REPLAY_PRIV_H
 #define LINECAP_REPLAY_PRIV_H
 
-#include "core/engine_priv.h"
+#include <linecap/lcore_plan.h>
+
 #include "datapath/tx_task.h"
 #include "replay/pace.h"
 #include "replay/file_seq.h"
 #include "replay/pcap_reader.h"
 #include "replay/replay.h"
 #include "replay/replay_scan.h"
+#include "sources/port.h"
 
 struct lc_replay {
 	struct lc_replay_conf conf;
+	struct lc_lcore_plan plan; /* the lcores the EAL was given: a copy */
 	struct lc_file_seq seq_in;
 	struct lc_replay_scan scan;
 	struct lc_pacer pacer;
@@ -36,7 +39,5 @@ struct lc_replay {
 	uint64_t end_tsc;
 	bool launched, joined;
 };
-
-/* tx port: lc_port_configure_tx, lc_port_wait_link (core/engine_priv.h). */
 
 #endif

@@ -9,7 +9,10 @@
 
 #include <rte_ethdev.h>
 
-#include "core/engine_priv.h"
+#include <linecap/engine.h>
+
+#include "datapath/tasks.h"
+#include "sinks/forward.h"
 
 /*
  * The device string to probe: DPDK devargs as given, or, for a bare kernel
@@ -41,66 +44,71 @@ forward_devargs(const char *arg, uint16_t nb_txq, char *out, size_t len, struct 
 }
 
 int
-lc_forward_setup(struct lc_engine *e, struct lc_error *err)
+lc_forward_setup(struct lc_forward *f, const struct lc_capture_conf *conf,
+		const uint16_t *capture_ids, unsigned int nb_capture, struct lc_rx_task *rx,
+		unsigned int nb_rx, struct lc_error *err)
 {
-	struct lc_forward *f = &e->fwd;
 	unsigned int p, i;
-	uint16_t mtu;
+	uint16_t mtu, port_id;
 
-	if (e->conf.forward[0] == '\0')
+	if (conf->forward[0] == '\0')
 		return 0;
-	f->nb_txq = (uint16_t)e->nb_rx;
-	if (forward_devargs(e->conf.forward, f->nb_txq, f->devargs, sizeof(f->devargs), err) < 0)
+	f->nb_txq = (uint16_t)nb_rx;
+	if (forward_devargs(conf->forward, f->nb_txq, f->devargs, sizeof(f->devargs), err) < 0)
 		return -1;
-	if (lc_port_probe(f->devargs, &f->port, err) < 0) {
+	f->port = lc_port_open(f->devargs, err);
+	if (f->port == NULL) {
 		struct lc_error probe = *err;
 
 		return lc_error_set(err, probe.kind, "--forward: %s", probe.msg);
 	}
+	port_id = lc_port_id(f->port);
 	f->on = true; /* probed: lc_forward_close closes it, also on failure below */
-	for (p = 0; p < e->nb_ports; p++)
-		if (e->ports[p].port_id == f->port.port_id) {
+	for (p = 0; p < nb_capture; p++)
+		if (capture_ids[p] == port_id) {
 			f->on = false; /* the capture port: lc_port_close closes it once */
 			return lc_error_set(err, LC_ERR_USAGE,
 					"--forward '%s' is the capture device '%s' (-i): forward "
 					"to another port",
-					e->conf.forward, e->conf.ports[p].devargs);
+					conf->forward, conf->ports[p].devargs);
 		}
 	/* lc_port_configure_tx checks the device's tx queue limit. */
-	if (lc_port_configure_tx(&f->port, f->nb_txq, 0, err) < 0) {
+	if (lc_port_configure_tx(f->port, f->nb_txq, 0, err) < 0) {
 		struct lc_error cfg = *err;
 
 		return lc_error_set(err, cfg.kind, "--forward: %s", cfg.msg);
 	}
-	if (rte_eth_dev_get_mtu(f->port.port_id, &mtu) != 0)
+	if (rte_eth_dev_get_mtu(port_id, &mtu) != 0)
 		mtu = RTE_ETHER_MTU;
 	/* An Ethernet frame of that MTU, with a VLAN tag and the CRC. */
 	f->max_len = (uint32_t)mtu + RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN;
-	for (i = 0; i < e->nb_rx; i++) {
-		e->rx[i].fwd_max_len = f->max_len;
-		e->rx[i].forward = true;
-		e->rx[i].fwd_port_id = f->port.port_id;
-		e->rx[i].fwd_queue_id = (uint16_t)i;
+	for (i = 0; i < nb_rx; i++) {
+		rx[i].fwd_max_len = f->max_len;
+		rx[i].forward = true;
+		rx[i].fwd_port_id = port_id;
+		rx[i].fwd_queue_id = (uint16_t)i;
 	}
 	return 0;
 }
 
 void
-lc_forward_read_stats(struct lc_engine *e)
+lc_forward_read_stats(struct lc_forward *f)
 {
 	struct rte_eth_stats s;
 
-	if (!e->fwd.on || !e->fwd.port.started || rte_eth_stats_get(e->fwd.port.port_id, &s) != 0)
+	/* Called only once lc_forward_setup succeeded: the port is started. */
+	if (!f->on || rte_eth_stats_get(lc_port_id(f->port), &s) != 0)
 		return;
-	e->fwd.opackets = s.opackets;
-	e->fwd.oerrors = s.oerrors;
+	f->opackets = s.opackets;
+	f->oerrors = s.oerrors;
 }
 
 void
-lc_forward_close(struct lc_engine *e)
+lc_forward_close(struct lc_forward *f)
 {
-	if (!e->fwd.on)
-		return;
-	lc_port_close(&e->fwd.port);
-	e->fwd.on = false;
+	if (f->on)
+		lc_port_close(f->port);
+	lc_port_free(f->port); /* a capture port it named is closed by the engine */
+	f->port = NULL;
+	f->on = false;
 }

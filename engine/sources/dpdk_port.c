@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -14,8 +15,24 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_mempool.h>
 
-#include "core/engine_priv.h"
+#include "datapath/flow_hash.h"
 #include "sources/afpacket_drops.h"
+#include "sources/port.h"
+
+bool
+lc_is_pci_addr(const char *s)
+{
+	unsigned int d, b, dev, f;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dev, &f, &tail) == 4)
+		return true;
+	if (sscanf(s, "%x:%x:%x.%x,%c", &d, &b, &dev, &f, &tail) == 5)
+		return true;
+	if (sscanf(s, "%x:%x.%x%c", &b, &dev, &f, &tail) == 3)
+		return true;
+	return sscanf(s, "%x:%x.%x,%c", &b, &dev, &f, &tail) == 4;
+}
 
 /* Device name part of a devargs string ("net_null0,size=64" -> "net_null0"). */
 static void
@@ -107,6 +124,45 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 	return 0;
 }
 
+struct lc_port *
+lc_port_open(const char *devargs, struct lc_error *err)
+{
+	struct lc_port *port = calloc(1, sizeof(*port));
+
+	if (port == NULL) {
+		lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
+		return NULL;
+	}
+	if (lc_port_probe(devargs, port, err) < 0) {
+		free(port);
+		return NULL;
+	}
+	return port;
+}
+
+void
+lc_port_free(struct lc_port *port)
+{
+	free(port);
+}
+
+uint16_t
+lc_port_id(const struct lc_port *port)
+{
+	return port->port_id;
+}
+
+int
+lc_port_info(const struct lc_port *port, struct rte_eth_dev_info *info, struct lc_error *err)
+{
+	int ret = rte_eth_dev_info_get(port->port_id, info);
+
+	if (ret != 0)
+		return lc_error_set(err, LC_ERR_DEVICE, "port %s: cannot read device info: %s",
+				port->name, strerror(-ret));
+	return 0;
+}
+
 /* Calibrate the NIC clock against the TSC over ~50 ms. 0 or -errno. */
 static int
 calibrate_hw_clock(struct lc_port *port, const struct lc_clock *tsc_clock)
@@ -193,10 +249,8 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 	int ret;
 
 	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_info_get(port->port_id, &info);
-	if (ret != 0)
-		return lc_error_set(err, LC_ERR_DEVICE, "port %s: cannot read device info: %s",
-				port->name, strerror(-ret));
+	if (lc_port_info(port, &info, err) < 0)
+		return -1;
 	if (configure_rss(port, &info, nb_writers, &conf, key, err) < 0)
 		return -1;
 	conf.rxmode.offloads = port->prof.rx_offloads & info.rx_offload_capa;

@@ -9,7 +9,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "core/engine_priv.h"
+#include "sources/port.h"
 
 #define TX_DESC LC_TX_PORT_DESC
 #define START_RETRIES 25
@@ -27,10 +27,8 @@ lc_port_configure_tx(
 	int ret;
 
 	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_info_get(port->port_id, &info);
-	if (ret != 0)
-		return lc_error_set(err, LC_ERR_DEVICE, "port %s: cannot read device info: %s",
-				port->name, strerror(-ret));
+	if (lc_port_info(port, &info, err) < 0)
+		return -1;
 	if (nb_txq > info.max_tx_queues)
 		return lc_error_set(err, LC_ERR_DEVICE,
 				"port %s (%s) has at most %u tx queues, %u are needed (one per "

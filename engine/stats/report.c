@@ -108,7 +108,7 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 	fprintf(f, "%" PRIu64 " packets dropped by write errors\n", t.write_errors);
 	if (t.forward_on) {
 		fprintf(f, "%" PRIu64 " packets forwarded to %s (%s)\n", t.forwarded,
-				e->fwd.port.name, e->fwd.port.driver);
+				e->fwd.port->name, e->fwd.port->driver);
 		fprintf(f,
 				"%" PRIu64 " packets dropped by forward (queue full, or longer "
 				"than its MTU)\n",
@@ -118,7 +118,7 @@ lc_report_summary(FILE *f, struct lc_engine *e)
 					"linecap: the forward port %s counts %" PRIu64
 					" tx errors of its own (oerrors; see docs/CLI.md, "
 					"--forward)\n",
-					e->fwd.port.name, t.forward_oerrors);
+					e->fwd.port->name, t.forward_oerrors);
 	}
 	if (t.pmd_short != 0)
 		fprintf(f,
@@ -231,13 +231,13 @@ json_forward(FILE *f, const struct lc_engine *e, const struct lc_totals *t)
 	fprintf(f, "  \"forward\": {\"device\": ");
 	json_str(f, fw->devargs);
 	fprintf(f, ", \"name\": ");
-	json_str(f, fw->port.name);
+	json_str(f, fw->port->name);
 	fprintf(f, ", \"driver\": ");
-	json_str(f, fw->port.driver);
+	json_str(f, fw->port->driver);
 	fprintf(f,
 			", \"port\": %u, \"tx_queues\": %u, \"opackets\": %" PRIu64
 			", \"oerrors\": %" PRIu64 "},\n",
-			fw->port.port_id, fw->nb_txq, fw->opackets, fw->oerrors);
+			fw->port->port_id, fw->nb_txq, fw->opackets, fw->oerrors);
 	fprintf(f, "  \"forward_invariant_ok\": %s,\n",
 			lc_forward_invariant_holds(t) ? "true" : "false");
 }

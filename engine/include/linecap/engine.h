@@ -8,18 +8,21 @@
 
 #include <linecap/config.h>
 #include <linecap/error.h>
+#include <linecap/lcore_plan.h>
 #include <linecap/stats.h>
 
 struct lc_engine;
 
 /*
- * Bring up the EAL for `conf`: check hugepages, build the EAL arguments
- * (lcores from the plan, a private --file-prefix, --in-memory unless
- * --no-huge), and call rte_eal_init. DPDK's own log lines are held back while
- * this runs and shown only if `verbose`, so a failure is one line of ours.
- * Returns 0 or -1 with err set.
+ * Bring up the EAL for `conf`: check hugepages, plan the lcores into *plan
+ * (core/lcore_plan.c), build the EAL arguments (lcores from the plan, a
+ * private --file-prefix, --in-memory unless --no-huge), and call
+ * rte_eal_init. DPDK's own log lines are held back while this runs and shown
+ * only if `verbose`, so a failure is one line of ours. The plan goes on to
+ * lc_engine_create or lc_replay_create. Returns 0 or -1 with err set.
  */
-int lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_error *err);
+int lc_eal_setup(const struct lc_capture_conf *conf, bool verbose, struct lc_lcore_plan *plan,
+		struct lc_error *err);
 
 /*
  * EAL for control-only commands (list): the first allowed CPU as the only
@@ -57,12 +60,13 @@ void lc_eal_teardown(void);
 
 /*
  * Probe the ports, load their pmd-config profiles, size and create the
- * mempools and rings, open the outputs and place the tasks on lcores.
+ * mempools and rings, open the outputs and place the tasks on the lcores of
+ * `plan` (from lc_eal_setup; unused on the libpcap path, may be NULL there).
  * Prints the plan line to `plan_out` (NULL = not at all).
  * Returns the engine, or NULL with err set.
  */
-struct lc_engine *lc_engine_create(
-		const struct lc_capture_conf *conf, FILE *plan_out, struct lc_error *err);
+struct lc_engine *lc_engine_create(const struct lc_capture_conf *conf,
+		const struct lc_lcore_plan *plan, FILE *plan_out, struct lc_error *err);
 
 /* Launch the worker lcores. 0 or -1 with err set. */
 int lc_engine_start(struct lc_engine *e, struct lc_error *err);
