@@ -16,7 +16,6 @@
 #include <rte_log.h>
 
 #include <linecap/engine.h>
-
 #include <linecap/port.h>
 
 #include "core/lcore_plan.h"
@@ -38,7 +37,12 @@ struct eal_args {
 	bool nomem; /* an add failed: reported once, before rte_eal_init */
 };
 
-static void __attribute__((format(printf, 2, 3))) args_add(struct eal_args *a, const char *fmt, ...)
+static void args_add(struct eal_args *a, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+
+/* Append one argument, formatted into its own allocation. */
+static void
+args_add(struct eal_args *a, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
