@@ -158,23 +158,22 @@ lc_eal_release_log(bool show)
 	held_len = 0;
 }
 
-/* Split --eal text on blanks, honouring '...' and "..." quotes. */
+/* Split --eal text on blanks, honouring '...' and "..." quotes, into `user`. */
 static int
-split_args(char *s, char **argv, int max, struct lc_error *err)
+split_args(char *s, struct eal_args *user, int max, struct lc_error *err)
 {
-	int argc = 0;
 	char *r = s, *w = s;
 
 	while (*r != '\0') {
-		char quote = 0;
+		char quote = 0, *word;
 
 		while (*r == ' ' || *r == '\t')
 			r++;
 		if (*r == '\0')
 			break;
-		if (argc >= max)
+		if (user->n >= max)
 			return lc_error_set(err, LC_ERR_USAGE, "--eal: too many arguments");
-		argv[argc++] = w;
+		word = w;
 		while (*r != '\0' && (quote != 0 || (*r != ' ' && *r != '\t'))) {
 			if (quote == 0 && (*r == '\'' || *r == '"'))
 				quote = *r++;
@@ -188,8 +187,9 @@ split_args(char *s, char **argv, int max, struct lc_error *err)
 		if (*r != '\0')
 			r++;
 		*w++ = '\0';
+		args_add(user, "%s", word);
 	}
-	return argc;
+	return 0;
 }
 
 /* --eal's words, at most `max`, into `user`. 0 or -1 with err set. */
@@ -197,14 +197,9 @@ static int
 user_args(const struct lc_capture_conf *conf, int max, struct eal_args *user, struct lc_error *err)
 {
 	char text[sizeof(conf->eal_args)];
-	char *v[MAX_EAL_ARGS];
-	int n, i;
 
 	snprintf(text, sizeof(text), "%s", conf->eal_args);
-	n = split_args(text, v, max, err);
-	for (i = 0; i < n; i++)
-		args_add(user, "%s", v[i]);
-	return n < 0 ? -1 : 0;
+	return split_args(text, user, max, err);
 }
 
 static bool
