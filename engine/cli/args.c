@@ -159,12 +159,7 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "forward", LC_OPT_FUNC), CLI(conf.forward), .fn = opt_forward},
 };
 
-static const struct lc_opt_cmd capture_cmd = {
-		.opts = capture_opts,
-		.nb_opts = sizeof(capture_opts) / sizeof(capture_opts[0]),
-		.prefix = "",
-		.see = " (see --help)",
-};
+static const struct lc_opt_cmd capture_cmd = LC_OPT_CMD(capture_opts, "", " (see --help)");
 
 static const struct lc_opt list_opts[] = {
 		{OPT('i', "interface", LC_OPT_FUNC), CLI(conf), .fn = opt_port},
@@ -174,12 +169,7 @@ static const struct lc_opt list_opts[] = {
 		{OPT(0, "help", LC_OPT_HELP)},
 };
 
-static const struct lc_opt_cmd list_cmd = {
-		.opts = list_opts,
-		.nb_opts = sizeof(list_opts) / sizeof(list_opts[0]),
-		.prefix = "list: ",
-		.see = "",
-};
+static const struct lc_opt_cmd list_cmd = LC_OPT_CMD(list_opts, "list: ", "");
 
 /* tcpdump: the words after the options, joined by spaces, are the filter. */
 static int

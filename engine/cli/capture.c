@@ -77,12 +77,6 @@ static const struct lc_supervise_ops capture_ops = {
 		.live = capture_live,
 };
 
-static void
-stop_engine(void *e)
-{
-	lc_engine_request_stop(e);
-}
-
 /*
  * -Z: the stats JSON is written at exit, after the drop. Create it now, while
  * privileged, and give it to UID:GID as the output files are, so that a path
@@ -159,6 +153,7 @@ run(struct lc_engine *e, const struct lc_cli *cli)
 	bool json_created;
 	int rc = 0;
 
+	lc_cli_on_stop(capture_ops.stop, &cr);
 	if (drop_privileges(e, cli, &json_created, &err) < 0) {
 		rc = lc_cli_fail(&err);
 		goto out;
@@ -172,8 +167,10 @@ run(struct lc_engine *e, const struct lc_cli *cli)
 	lc_cli_supervise(&capture_ops, &cr, cli->conf.quiet);
 	if (lc_engine_join(e, &err) < 0 && !lc_engine_output_closed(e))
 		rc = lc_cli_fail(&err);
+	lc_cli_on_stop(NULL, NULL);
 	return report(e, &cli->conf, rc);
 out:
+	lc_cli_on_stop(NULL, NULL);
 	/* Best effort: the file -Z created for a JSON that will not be written. */
 	if (json_created)
 		unlink(cli->conf.stats_json);
@@ -217,9 +214,7 @@ lc_cmd_capture(int argc, char **argv)
 		return rc;
 	}
 	fprintf(stderr, "%s\n", source_why);
-	lc_cli_on_stop(stop_engine, e);
 	rc = run(e, &cli);
-	lc_cli_on_stop(NULL, NULL);
 	lc_engine_destroy(e);
 	if (eal)
 		lc_eal_teardown();

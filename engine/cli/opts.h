@@ -72,6 +72,13 @@ struct lc_opt_cmd {
 	const char *see;    /* "" or e.g. " (see --help)" */
 };
 
+/* The lc_opt_cmd of a table (an array of struct lc_opt). */
+#define LC_OPT_CMD(table, prefix_, see_)                                                           \
+	{                                                                                          \
+		.opts = (table), .nb_opts = sizeof(table) / sizeof((table)[0]),                    \
+		.prefix = (prefix_), .see = (see_)                                                 \
+	}
+
 /* The most entries a table may have. */
 #define LC_OPT_MAX 48
 

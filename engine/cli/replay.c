@@ -76,12 +76,6 @@ static const struct lc_supervise_ops replay_ops = {
 };
 
 static void
-stop_replay(void *r)
-{
-	lc_replay_request_stop(r);
-}
-
-static void
 warn_truncated(const struct lc_replay_totals *t)
 {
 	if (t->truncated)
@@ -128,7 +122,7 @@ replay_dpdk(const struct lc_replay_conf *c)
 		lc_eal_teardown();
 		return rc;
 	}
-	lc_cli_on_stop(stop_replay, run.r);
+	lc_cli_on_stop(replay_ops.stop, &run);
 	if (*lc_cli_stop_flag())
 		lc_replay_request_stop(run.r);
 	if (lc_replay_start(run.r, lc_cli_stop_flag(), &err) < 0) {

@@ -90,12 +90,7 @@ static const struct lc_opt replay_opts[] = {
 		{OPT(0, "help", LC_OPT_HELP)},
 };
 
-static const struct lc_opt_cmd replay_cmd = {
-		.opts = replay_opts,
-		.nb_opts = sizeof(replay_opts) / sizeof(replay_opts[0]),
-		.prefix = "",
-		.see = " (see replay --help)",
-};
+static const struct lc_opt_cmd replay_cmd = LC_OPT_CMD(replay_opts, "", " (see replay --help)");
 
 int
 lc_cli_parse_replay(int argc, char **argv, struct lc_replay_cli *rc, struct lc_error *err)
