@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <float.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,24 +27,6 @@ opt_port(const struct lc_opt *o, void *base, const char *dev, struct lc_error *e
 	if (dev[0] == '\0' || strlen(dev) >= sizeof(c->ports[0].devargs))
 		return lc_error_set(err, LC_ERR_USAGE, "-i '%s': bad device", dev);
 	memcpy(c->ports[c->nb_ports++].devargs, dev, strlen(dev) + 1);
-	return 0;
-}
-
-/* -C MB: tcpdump's millions of bytes; a fraction is allowed here. */
-static int
-opt_file_size(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
-{
-	uint64_t *bytes = lc_opt_field(o, base);
-	char *end;
-	double mb;
-
-	errno = 0;
-	mb = strtod(val, &end);
-	if (errno != 0 || end == val || *end != '\0' || !isfinite(mb) || mb <= 0 || mb > 1e12 ||
-			mb * 1e6 < 1)
-		return lc_error_set(err, LC_ERR_USAGE,
-				"-C '%s': expected a file size in MB (1,000,000 bytes) > 0", val);
-	*bytes = (uint64_t)(mb * 1e6);
 	return 0;
 }
 
@@ -144,7 +125,9 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "help", LC_OPT_HELP)},
 		/* output format and rotation */
 		{OPT('F', "format", LC_OPT_CHOICE), CLI(conf.format), .names = format_names},
-		{OPT('C', "file-size", LC_OPT_FUNC), CLI(conf.rotate_bytes), .fn = opt_file_size},
+		/* tcpdump: millions of bytes; a fraction is allowed here. */
+		{OPT('C', "file-size", LC_OPT_SIZE), CLI(conf.rotate_bytes), .fmax = 1e12,
+				.unit = 1e6, .bad = "a file size in MB (1,000,000 bytes) > 0"},
 		{OPT('G', "rotate-seconds", LC_OPT_UINT), CLI(conf.rotate_secs), .min = 1,
 				.max = UINT64_C(3153600000)},
 		{OPT('W', "file-count", LC_OPT_UINT), CLI(conf.rotate_files), .min = 1,

@@ -96,6 +96,23 @@ lc_opt_number(const struct lc_opt *o, void *base, const char *val, struct lc_err
 }
 
 static int
+opt_size(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
+{
+	char name[64];
+	char *end;
+	double n;
+
+	errno = 0;
+	n = strtod(val, &end);
+	if (errno != 0 || end == val || *end != '\0' || !isfinite(n) || n <= 0 || n > o->fmax ||
+			n * o->unit < 1)
+		return lc_error_set(err, LC_ERR_USAGE, "%s '%s': expected %s",
+				lc_opt_label(o, name, sizeof(name)), val, o->bad);
+	store_uint(lc_opt_field(o, base), o->size, (uint64_t)(n * o->unit));
+	return 0;
+}
+
+static int
 opt_str(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
 {
 	size_t len = strlen(val);
@@ -155,6 +172,8 @@ apply(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
 	case LC_OPT_NUM:
 	case LC_OPT_WHOLE:
 		return lc_opt_number(o, base, val, err);
+	case LC_OPT_SIZE:
+		return opt_size(o, base, val, err);
 	case LC_OPT_STR:
 		return opt_str(o, base, val, err);
 	case LC_OPT_ENUM:

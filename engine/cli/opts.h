@@ -27,6 +27,8 @@ enum lc_opt_type {
 	LC_OPT_UINT,   /* decimal integer min..max into an unsigned field of `size` bytes */
 	LC_OPT_NUM,    /* decimal number fmin..fmax into a double */
 	LC_OPT_WHOLE,  /* decimal number fmin..fmax that must be whole, into an unsigned field */
+	LC_OPT_SIZE,   /* decimal number (fraction allowed) of `unit` bytes, 0 < n <= fmax and
+			* at least one byte, stored as bytes into a uint64_t */
 	LC_OPT_STR,    /* copied into char[size]; "" refused unless `empty_ok` */
 	LC_OPT_ENUM,   /* one of `names`: its value into an int/enum/bool field of `size` */
 	LC_OPT_CHOICE, /* one of `names`: the name itself into char[size] */
@@ -52,7 +54,8 @@ struct lc_opt {
 	size_t off;			 /* destination: offsetof in the command's struct */
 	size_t size;			 /* its size in bytes */
 	uint64_t min, max;		 /* UINT range; FLAG: the value stored (min) */
-	double fmin, fmax;		 /* NUM, WHOLE range (inclusive) */
+	double fmin, fmax;		 /* NUM, WHOLE range (inclusive); SIZE: fmax */
+	double unit;			 /* SIZE: bytes per unit (1e6 for MB) */
 	const struct lc_opt_name *names; /* ENUM, CHOICE */
 	const char *bad;   /* STR: the message after "OPT: "; NUM: what was expected */
 	bool empty_ok;	   /* STR: "" is a valid value */
