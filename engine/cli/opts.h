@@ -57,7 +57,7 @@ struct lc_opt {
 	double fmin, fmax;		 /* NUM, WHOLE range (inclusive); SIZE: fmax */
 	double unit;			 /* SIZE: bytes per unit (1e6 for MB) */
 	const struct lc_opt_name *names; /* ENUM, CHOICE */
-	const char *bad;   /* STR: the message after "OPT: "; NUM: what was expected */
+	const char *bad;   /* STR: message after "OPT: "; NUM, SIZE: what was expected */
 	bool empty_ok;	   /* STR: "" is a valid value */
 	bool no_arg;	   /* FUNC: takes no value (val is NULL) */
 	lc_opt_fn fn;	   /* FUNC */
