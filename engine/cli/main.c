@@ -1,172 +1,34 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* linecap: the only place that prints results and chooses exit codes. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <linecap/engine.h>
-#include <linecap/report.h>
 
 #include "cli/args.h"
+#include "cli/commands.h"
 #include "cli/list.h"
+#include "cli/supervise.h"
 #include "core/repair.h"
-#include "cli/replay_args.h"
 #include "lc_build_config.h"
-
-static struct lc_engine *volatile running_engine;
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_signal(int sig)
-{
-	struct lc_engine *e = running_engine;
-
-	(void)sig;
-	stop_requested = 1;
-	if (e != NULL)
-		lc_engine_request_stop(e);
-}
-
-static int
-fail(const struct lc_error *err)
-{
-	fprintf(stderr, "linecap: %s\n", err->msg);
-	return err->kind == LC_OK ? LC_ERR_RUNTIME : (int)err->kind;
-}
-
-static void
-install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* A closed pipe must be an EPIPE we count, not a silent death. */
-	signal(SIGPIPE, SIG_IGN);
-}
-
-/* Wait for the end of capture, printing the live line once a second. */
-static void
-supervise(struct lc_engine *e, const struct lc_capture_conf *c)
-{
-	struct lc_live live = {.tty = isatty(STDERR_FILENO) == 1};
-	double next_live = 1.0;
-
-	while (lc_engine_running(e)) {
-		struct timespec nap = {0, 50L * 1000 * 1000};
-		double now = lc_engine_elapsed(e);
-
-		if (stop_requested || lc_engine_failed(e) ||
-				(c->duration > 0 && now >= c->duration))
-			lc_engine_request_stop(e);
-		if (!c->quiet && now >= next_live) {
-			lc_report_live(stderr, e, &live);
-			next_live += 1.0;
-		}
-		nanosleep(&nap, NULL);
-	}
-	if (!c->quiet && live.tty)
-		fputc('\n', stderr);
-}
-
-/* Why this path: printed once the capture is set up (an error stays one line). */
-static char source_why[512];
-
-/* DPDK or libpcap: forced, or chosen from the -i names. */
-static int
-choose_source(struct lc_capture_conf *c, struct lc_error *err)
-{
-	char why[512];
-	int kind = lc_source_resolve(c, why, sizeof(why), err);
-
-	if (kind < 0)
-		return -1;
-	c->source = (enum lc_source_kind)kind;
-	snprintf(source_why, sizeof(source_why), "%s", why);
-	return 0;
-}
-
-static int
-cmd_capture(int argc, char **argv)
-{
-	struct lc_error err = {0};
-	struct lc_cli cli = {0};
-	struct lc_lcore_plan plan = {0};
-	struct lc_engine *e;
-	bool eal;
-	int rc = 0;
-
-	if (lc_cli_parse_capture(argc, argv, &cli, &err) < 0)
-		return fail(&err);
-	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
-		return fail(&err);
-	eal = cli.conf.source == LC_SOURCE_DPDK;
-	install_signals();
-	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &plan, &err) < 0)
-		return fail(&err);
-	/*
-	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
-	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
-	 */
-	umask(~cli.file_mode & 0777);
-	e = lc_engine_create(&cli.conf, eal ? &plan : NULL, stderr, &err);
-	if (e == NULL) {
-		if (eal)
-			lc_eal_release_log(cli.verbose);
-		rc = fail(&err);
-		if (eal)
-			lc_eal_teardown();
-		return rc;
-	}
-	fprintf(stderr, "%s\n", source_why);
-	running_engine = e;
-	if (cli.privs.drop && (lc_engine_chown_outputs(e, cli.privs.uid, cli.privs.gid, &err) < 0 ||
-					      lc_privs_drop(&cli.privs, &err) < 0)) {
-		rc = fail(&err);
-		goto out;
-	}
-	if (stop_requested)
-		lc_engine_request_stop(e);
-	if (lc_engine_start(e, &err) < 0) {
-		rc = fail(&err);
-		goto out;
-	}
-	supervise(e, &cli.conf);
-	if (lc_engine_join(e, &err) < 0 && !lc_engine_output_closed(e))
-		rc = fail(&err);
-	if (lc_engine_output_closed(e))
-		fprintf(stderr, "linecap: the reader of the output went away; capture stopped\n");
-	lc_report_summary(stderr, e);
-	if (cli.conf.stats_json[0] != '\0' && lc_report_json(cli.conf.stats_json, e, &err) < 0)
-		rc = fail(&err);
-out:
-	running_engine = NULL;
-	lc_engine_destroy(e);
-	if (eal)
-		lc_eal_teardown();
-	return rc;
-}
 
 static int
 cmd_list(int argc, char **argv)
 {
 	struct lc_error err = {0};
-	struct lc_cli cli = {0};
-	int rc = 0;
+	static struct lc_cli cli; /* large: keep it off the stack */
+	int rc;
 
-	if (lc_cli_parse_list(argc, argv, &cli, &err) < 0)
-		return fail(&err);
-	if (lc_eal_setup_control(&cli.conf, cli.verbose, &err) < 0)
-		return fail(&err);
+	rc = lc_cli_parse_list(argc, argv, &cli, &err);
+	if (rc == LC_CLI_HELP) {
+		lc_cli_usage(stdout);
+		return 0;
+	}
+	if (rc < 0 || lc_eal_setup_control(&cli.conf, cli.verbose, &err) < 0)
+		return lc_cli_fail(&err);
 	lc_eal_release_log(cli.verbose);
 	if (lc_cli_list(stdout, &cli.conf, &err) < 0)
-		rc = fail(&err);
+		rc = lc_cli_fail(&err);
 	lc_eal_teardown();
 	return rc;
 }
@@ -185,7 +47,7 @@ cmd_repair(int argc, char **argv)
 		struct lc_error err = {0};
 
 		if (lc_repair_file(stdout, argv[i], &err) < 0)
-			rc = fail(&err);
+			rc = lc_cli_fail(&err);
 	}
 	return rc;
 }
@@ -198,7 +60,7 @@ main(int argc, char **argv)
 		return LC_ERR_USAGE;
 	}
 	if (strcmp(argv[1], "capture") == 0)
-		return cmd_capture(argc - 1, argv + 1);
+		return lc_cmd_capture(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "replay") == 0)
@@ -215,8 +77,7 @@ main(int argc, char **argv)
 	}
 	fprintf(stderr,
 			"linecap: unknown command '%s': expected capture, replay, repair or list "
-			"(see "
-			"--help)\n",
+			"(see --help)\n",
 			argv[1]);
 	return LC_ERR_USAGE;
 }

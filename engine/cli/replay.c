@@ -1,100 +1,79 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* `linecap replay`: check the file, bring up the port, send, report. */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <linecap/engine.h>
 
+#include "cli/commands.h"
 #include "cli/replay_args.h"
+#include "cli/supervise.h"
 #include "replay/replay.h"
 
-static struct lc_replay *volatile running_replay;
-static volatile int stop_requested;
+/* The main lcore's view of a running replay (cli/supervise.h). */
+struct replay_run {
+	struct lc_replay *r;
+	const struct lc_replay_conf *c;
+	struct lc_replay_totals now, prev;
+	struct timespec last_live;
+	int rc; /* the first service error's exit status */
+};
 
-static void
-on_signal(int sig)
+static bool
+replay_running(void *p)
 {
-	struct lc_replay *r = running_replay;
-
-	(void)sig;
-	stop_requested = 1;
-	if (r != NULL)
-		lc_replay_request_stop(r);
-}
-
-static int
-fail(const struct lc_error *err)
-{
-	fprintf(stderr, "linecap: %s\n", err->msg);
-	return err->kind == LC_OK ? LC_ERR_RUNTIME : (int)err->kind;
+	return lc_replay_running(((struct replay_run *)p)->r);
 }
 
 static void
-install_signals(void)
+replay_stop(void *p)
 {
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	lc_replay_request_stop(((struct replay_run *)p)->r);
 }
 
-static double
-now_s(void)
+/* Feed the rings; nap only when nothing was queued (rings full, or nothing left). */
+static long
+replay_step(void *p)
 {
+	struct replay_run *run = p;
+	struct lc_error err = {0};
+	uint64_t before;
+
+	lc_replay_totals(run->r, &run->now);
+	before = run->now.queued;
+	if (run->rc == 0 && lc_replay_service(run->r, &err) < 0) {
+		run->rc = lc_cli_fail(&err);
+		lc_replay_request_stop(run->r);
+	}
+	lc_replay_totals(run->r, &run->now);
+	if (run->now.queued != before)
+		return 0;
+	/* let the tx lcores work */
+	return run->c->preload ? 20000000L : 100000L;
+}
+
+static void
+replay_live(void *p, bool tty)
+{
+	struct replay_run *run = p;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	lc_replay_report_live(stderr, &run->now, &run->prev,
+			(double)(ts.tv_sec - run->last_live.tv_sec) +
+					(double)(ts.tv_nsec - run->last_live.tv_nsec) / 1e9,
+			tty);
+	run->last_live = ts;
 }
 
-/* Main lcore: feed the rings, print the live line, until the tx lcores end. */
-static int
-supervise(struct lc_replay *r, const struct lc_replay_conf *c)
-{
-	struct lc_replay_totals now, prev;
-	struct lc_error err = {0};
-	bool tty = isatty(STDERR_FILENO) == 1;
-	double t0 = now_s(), next_live = t0 + 1, last_live = t0;
-	int rc = 0;
-
-	memset(&prev, 0, sizeof(prev));
-	while (lc_replay_running(r)) {
-		uint64_t before = 0, after = 0;
-
-		if (stop_requested)
-			lc_replay_request_stop(r);
-		lc_replay_totals(r, &now);
-		before = now.queued;
-		if (rc == 0 && lc_replay_service(r, &err) < 0) {
-			rc = fail(&err);
-			lc_replay_request_stop(r);
-		}
-		lc_replay_totals(r, &now);
-		after = now.queued;
-		if (!c->quiet && now_s() >= next_live) {
-			lc_replay_report_live(stderr, &now, &prev, now_s() - last_live, tty);
-			last_live = now_s();
-			next_live += 1;
-		}
-		if (after == before) {
-			/* rings full, or nothing left to read: let the tx lcores work */
-			struct timespec nap = {0, c->preload ? 20000000L : 100000L};
-
-			nanosleep(&nap, NULL);
-		}
-	}
-	if (!c->quiet && tty && now_s() > t0 + 1)
-		fputc('\n', stderr);
-	return rc;
-}
+static const struct lc_supervise_ops replay_ops = {
+		.running = replay_running,
+		.stop = replay_stop,
+		.step = replay_step,
+		.live = replay_live,
+};
 
 static void
 warn_truncated(const struct lc_replay_totals *t)
@@ -115,7 +94,7 @@ finish(const struct lc_replay_conf *c, const struct lc_replay_totals *t, int rc)
 	lc_replay_report(stderr, t);
 	if (c->stats_json[0] != '\0' && lc_replay_report_json(c->stats_json, t, &err) < 0 &&
 			rc == 0)
-		rc = fail(&err);
+		rc = lc_cli_fail(&err);
 	return rc;
 }
 
@@ -124,9 +103,8 @@ replay_dpdk(const struct lc_replay_conf *c)
 {
 	struct lc_capture_conf ec;
 	struct lc_lcore_plan plan;
-	struct lc_replay_totals t;
 	struct lc_error err = {0};
-	struct lc_replay *r;
+	struct replay_run run = {.c = c};
 	int rc = 0;
 
 	/* The EAL bring-up of capture, with the tx queues as its queues. */
@@ -137,32 +115,33 @@ replay_dpdk(const struct lc_replay_conf *c)
 	snprintf(ec.lcores, sizeof(ec.lcores), "%s", c->lcores);
 	snprintf(ec.eal_args, sizeof(ec.eal_args), "%s", c->eal_args);
 	if (lc_eal_setup(&ec, c->verbose, &plan, &err) < 0)
-		return fail(&err);
-	r = lc_replay_create(c, &plan, c->quiet ? NULL : stderr, &err);
-	if (r == NULL) {
+		return lc_cli_fail(&err);
+	run.r = lc_replay_create(c, &plan, c->quiet ? NULL : stderr, &err);
+	if (run.r == NULL) {
 		lc_eal_release_log(c->verbose);
-		rc = fail(&err);
+		rc = lc_cli_fail(&err);
 		lc_eal_teardown();
 		return rc;
 	}
-	running_replay = r;
-	if (stop_requested)
-		lc_replay_request_stop(r);
-	if (lc_replay_start(r, &stop_requested, &err) < 0) {
-		rc = fail(&err);
+	lc_cli_on_stop(replay_ops.stop, &run);
+	if (*lc_cli_stop_flag())
+		lc_replay_request_stop(run.r);
+	if (lc_replay_start(run.r, lc_cli_stop_flag(), &err) < 0) {
+		rc = lc_cli_fail(&err);
 	} else {
 		struct timespec linger = {(time_t)c->linger,
 				(long)((c->linger - (double)(time_t)c->linger) * 1e9)};
 
-		rc = supervise(r, c);
-		lc_replay_join(r);
+		clock_gettime(CLOCK_MONOTONIC, &run.last_live);
+		lc_cli_supervise(&replay_ops, &run, c->quiet);
+		lc_replay_join(run.r);
 		/* Packets can still sit in a shared ring (memif) the peer reads later. */
 		nanosleep(&linger, NULL);
-		lc_replay_totals(r, &t);
-		rc = finish(c, &t, rc);
+		lc_replay_totals(run.r, &run.now);
+		rc = finish(c, &run.now, run.rc);
 	}
-	running_replay = NULL;
-	lc_replay_destroy(r);
+	lc_cli_on_stop(NULL, NULL);
+	lc_replay_destroy(run.r);
 	lc_eal_teardown();
 	return rc;
 }
@@ -170,37 +149,43 @@ replay_dpdk(const struct lc_replay_conf *c)
 int
 lc_cmd_replay(int argc, char **argv)
 {
-	struct lc_replay_conf c;
+	static struct lc_replay_cli rc_; /* large: keep it off the stack */
+	const struct lc_replay_conf *c = &rc_.conf;
 	struct lc_replay_totals t;
 	struct lc_error err = {0};
 	unsigned int i;
-	int rc = 0;
+	int rc;
 
-	if (lc_cli_parse_replay(argc, argv, &c, &err) < 0)
-		return fail(&err);
-	install_signals();
+	rc = lc_cli_parse_replay(argc, argv, &rc_, &err);
+	if (rc == LC_CLI_HELP) {
+		lc_cli_replay_usage(stdout);
+		return 0;
+	}
+	if (rc < 0)
+		return lc_cli_fail(&err);
+	lc_cli_signals_install();
 	memset(&t, 0, sizeof(t));
 	/* Every file is checked before the EAL or any port is touched. */
-	for (i = 0; i < c.nb_files; i++) {
-		t.path = c.files[i];
-		if (lc_replay_check_file(c.files[i], &t, &err) < 0) {
-			if (!c.check_only)
-				return fail(&err);
-			rc = fail(&err); /* --check: one line per file, go on */
+	for (i = 0; i < c->nb_files; i++) {
+		t.path = c->files[i];
+		if (lc_replay_check_file(c->files[i], &t, &err) < 0) {
+			if (!c->check_only)
+				return lc_cli_fail(&err);
+			rc = lc_cli_fail(&err); /* --check: one line per file, go on */
 			continue;
 		}
 		warn_truncated(&t);
-		if (c.check_only)
-			printf("%s: %" PRIu64 " packets, max caplen %u, ok%s\n", c.files[i],
+		if (c->check_only)
+			printf("%s: %" PRIu64 " packets, max caplen %u, ok%s\n", c->files[i],
 					t.file_records, t.max_caplen,
 					t.truncated ? " (truncated tail)" : "");
 	}
-	if (c.check_only)
+	if (c->check_only)
 		return rc;
-	if (lc_replay_is_kernel_iface(c.dev)) {
-		if (lc_replay_pcap_run(&c, &stop_requested, &t, &err) < 0)
-			return fail(&err);
-		return finish(&c, &t, 0);
+	if (lc_replay_is_kernel_iface(c->dev)) {
+		if (lc_replay_pcap_run(c, lc_cli_stop_flag(), &t, &err) < 0)
+			return lc_cli_fail(&err);
+		return finish(c, &t, 0);
 	}
-	return replay_dpdk(&c);
+	return replay_dpdk(c);
 }

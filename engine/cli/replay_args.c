@@ -1,125 +1,104 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* `linecap replay` options: every value checked before anything starts. */
-#include <errno.h>
-#include <getopt.h>
-#include <math.h>
-#include <stdlib.h>
+/* `linecap replay` options: one table (cli/opts.h), every value checked before anything starts. */
+#include <stddef.h>
 #include <string.h>
 
 #include "cli/replay_args.h"
 
-enum {
-	OPT_SPEED = 256,
-	OPT_PPS,
-	OPT_MBPS,
-	OPT_QUEUES,
-	OPT_LCORES,
-	OPT_EAL,
-	OPT_STATS_JSON,
-	OPT_LINK_WAIT,
-	OPT_CHECK,
-	OPT_LINGER,
-	OPT_HELP,
-};
+/* Destination of an entry: a field of struct lc_replay_cli. */
+#define RC(f)                                                                                      \
+	.off = offsetof(struct lc_replay_cli, f), .size = sizeof(((struct lc_replay_cli *)0)->f)
+#define OPT(s, l, t) .short_name = (s), .long_name = (l), .type = (t)
 
-static const struct option replay_opts[] = {
-		{"interface", required_argument, NULL, 'i'},
-		{"read", required_argument, NULL, 'r'},
-		{"speed", required_argument, NULL, OPT_SPEED},
-		{"multiplier", required_argument, NULL, OPT_SPEED},
-		{"pps", required_argument, NULL, OPT_PPS},
-		{"mbps", required_argument, NULL, OPT_MBPS},
-		{"topspeed", no_argument, NULL, 't'},
-		{"loop", required_argument, NULL, 'l'},
-		{"preload", no_argument, NULL, 'K'},
-		{"queues", required_argument, NULL, OPT_QUEUES},
-		{"lcores", required_argument, NULL, OPT_LCORES},
-		{"eal", required_argument, NULL, OPT_EAL},
-		{"stats-json", required_argument, NULL, OPT_STATS_JSON},
-		{"link-wait", required_argument, NULL, OPT_LINK_WAIT},
-		{"check", no_argument, NULL, OPT_CHECK},
-		{"linger", required_argument, NULL, OPT_LINGER},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, OPT_HELP},
-		{NULL, 0, NULL, 0},
-};
-
-void
-lc_cli_replay_usage(FILE *f)
-{
-	fprintf(f, "Usage: linecap replay -i DEV -r FILE [timing] [options]\n"
-		   "  -i DEV              DPDK device (PCI address or devargs such as\n"
-		   "                      net_memif0,role=client,socket=/run/m.sock), or a\n"
-		   "                      kernel interface (sent with libpcap's pcap_inject)\n"
-		   "  -r FILE             pcap or pcapng file, checked completely first;\n"
-		   "                      repeat -r to send several files in order\n"
-		   "timing (one of; default: the file's own gaps):\n"
-		   "  --speed X           the file's gaps divided by X\n"
-		   "  --pps N             N packets per second\n"
-		   "  --mbps N            N megabits per second of packet data\n"
-		   "  -t, --topspeed      as fast as the port takes them\n"
-		   "options:\n"
-		   "  -l, --loop N        send the file N times (default 1; 0 = until stopped)\n"
-		   "  -K, --preload       load every packet into mbufs before sending\n"
-		   "  --queues N          tx queues (one tx task each; default 1)\n"
-		   "  --lcores auto|LIST  lcores, first is main (default auto)\n"
-		   "  --eal 'ARGS'        extra EAL arguments, e.g. '--no-huge -m 512'\n"
-		   "  --link-wait SEC     wait up to SEC for the link (default 10)\n"
-		   "  --linger SEC        keep the port up SEC after the last packet, so a\n"
-		   "                      peer (memif) reads what is still queued (default 0.5)\n"
-		   "  --stats-json FILE   write the final counters as JSON\n"
-		   "  --check             only check the files (no -i needed): one line each\n"
-		   "  -q                  no live status line\n"
-		   "  -v                  show DPDK's own messages\n");
-}
-
+/* -i DEV: once. */
 static int
-parse_num(const char *opt, const char *s, double min, double max, double *out, struct lc_error *err)
+opt_dev(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
 {
-	char *end;
-	double d;
+	struct lc_replay_cli *rc = base;
 
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) || d < min || d > max)
-		return lc_error_set(err, LC_ERR_USAGE, "%s '%s': expected a number from %g to %g",
-				opt, s, min, max);
-	*out = d;
+	(void)o;
+	if (rc->have_i)
+		return lc_error_set(err, LC_ERR_USAGE, "replay sends on one device: give -i once");
+	rc->have_i = true;
+	if (val[0] == '\0' || strlen(val) >= sizeof(rc->conf.dev))
+		return lc_error_set(err, LC_ERR_USAGE, "-i: bad value");
+	memcpy(rc->conf.dev, val, strlen(val) + 1);
 	return 0;
 }
 
+/* -r FILE: repeatable; argv's string is kept. */
 static int
-copy_arg(char *dst, size_t len, const char *opt, const char *s, struct lc_error *err)
+opt_file(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
 {
-	if (s[0] == '\0' || strlen(s) >= len)
-		return lc_error_set(err, LC_ERR_USAGE, "%s: bad value", opt);
-	snprintf(dst, len, "%s", s);
+	struct lc_replay_conf *c = &((struct lc_replay_cli *)base)->conf;
+
+	(void)o;
+	if (val[0] == '\0')
+		return lc_error_set(err, LC_ERR_USAGE, "-r: empty file name");
+	if (c->nb_files >= LC_REPLAY_MAX_FILES)
+		return lc_error_set(err, LC_ERR_USAGE, "-r: at most %d files", LC_REPLAY_MAX_FILES);
+	c->files[c->nb_files++] = val;
 	return 0;
 }
 
+/*
+ * --speed, --pps, --mbps (a number into the entry's field) and -t: the
+ * timing mode is the entry's `min`; two different ones exclude each other.
+ */
 static int
-set_mode(struct lc_replay_conf *c, enum lc_pace_mode m, const char *opt, struct lc_error *err)
+opt_timing(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
 {
 	static const char *const names[] = {"--speed", "--pps", "--mbps", "--topspeed"};
-	static bool given;
+	struct lc_replay_cli *rc = base;
+	enum lc_pace_mode m = (enum lc_pace_mode)o->min;
 
-	if (given && c->mode != m)
+	if (val != NULL && lc_opt_number(o, base, val, err) < 0)
+		return -1;
+	if (rc->mode_given && rc->conf.mode != m)
 		return lc_error_set(err, LC_ERR_USAGE, "%s and %s exclude each other: give one",
-				names[c->mode], opt);
-	given = true;
-	c->mode = m;
+				names[rc->conf.mode], o->label);
+	rc->mode_given = true;
+	rc->conf.mode = m;
 	return 0;
 }
 
-int
-lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_error *err)
-{
-	bool have_i = false, have_r = false;
-	double v = 0;
-	int opt;
+static const struct lc_opt replay_opts[] = {
+		{OPT('i', "interface", LC_OPT_FUNC), .fn = opt_dev},
+		{OPT('r', "read", LC_OPT_FUNC), .fn = opt_file},
+		{OPT(0, "speed", LC_OPT_FUNC), RC(conf.speed), .fmin = 1e-6, .fmax = 1e9,
+				.min = LC_PACE_ORIGINAL, .fn = opt_timing, .label = "--speed"},
+		{OPT(0, "multiplier", LC_OPT_FUNC), RC(conf.speed), .fmin = 1e-6, .fmax = 1e9,
+				.min = LC_PACE_ORIGINAL, .fn = opt_timing, .label = "--speed"},
+		{OPT(0, "pps", LC_OPT_FUNC), RC(conf.pps), .fmin = 1e-3, .fmax = 1e10,
+				.min = LC_PACE_PPS, .fn = opt_timing, .label = "--pps"},
+		{OPT(0, "mbps", LC_OPT_FUNC), RC(conf.mbps), .fmin = 1e-3, .fmax = 1e7,
+				.min = LC_PACE_MBPS, .fn = opt_timing, .label = "--mbps"},
+		{OPT('t', "topspeed", LC_OPT_FUNC), .no_arg = true, .min = LC_PACE_TOPSPEED,
+				.fn = opt_timing, .label = "--topspeed"},
+		{OPT('l', "loop", LC_OPT_WHOLE), RC(conf.loops), .fmin = 0, .fmax = 1e15,
+				.label = "--loop"},
+		{OPT('K', "preload", LC_OPT_FLAG), RC(conf.preload), .min = true},
+		{OPT(0, "queues", LC_OPT_WHOLE), RC(conf.nb_txq), .fmin = 1, .fmax = 16},
+		{OPT(0, "lcores", LC_OPT_STR), RC(conf.lcores), .bad = "bad value"},
+		{OPT(0, "eal", LC_OPT_STR), RC(conf.eal_args), .bad = "too long", .empty_ok = true},
+		{OPT(0, "stats-json", LC_OPT_STR), RC(conf.stats_json), .bad = "bad value"},
+		{OPT(0, "link-wait", LC_OPT_NUM), RC(conf.link_wait), .fmin = 0, .fmax = 3600},
+		{OPT(0, "check", LC_OPT_FLAG), RC(conf.check_only), .min = true},
+		{OPT(0, "linger", LC_OPT_NUM), RC(conf.linger), .fmin = 0, .fmax = 60},
+		{OPT('q', "quiet", LC_OPT_FLAG), RC(conf.quiet), .min = true},
+		{OPT('v', "verbose", LC_OPT_FLAG), RC(conf.verbose), .min = true},
+		{OPT(0, "help", LC_OPT_HELP)},
+};
 
-	memset(c, 0, sizeof(*c));
+static const struct lc_opt_cmd replay_cmd = LC_OPT_CMD(replay_opts, "", " (see replay --help)");
+
+int
+lc_cli_parse_replay(int argc, char **argv, struct lc_replay_cli *rc, struct lc_error *err)
+{
+	struct lc_replay_conf *c = &rc->conf;
+	int ret, words;
+
+	memset(rc, 0, sizeof(*rc));
 	c->mode = LC_PACE_ORIGINAL;
 	c->speed = 1.0;
 	c->loops = 1;
@@ -127,117 +106,16 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 	c->link_wait = 10;
 	c->linger = 0.5;
 	snprintf(c->lcores, sizeof(c->lcores), "auto");
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":i:r:tl:Kqv", replay_opts, NULL)) != -1) {
-		int ret = 0;
-
-		switch (opt) {
-		case 'i':
-			if (have_i)
-				return lc_error_set(err, LC_ERR_USAGE,
-						"replay sends on one device: "
-						"give -i once");
-			ret = copy_arg(c->dev, sizeof(c->dev), "-i", optarg, err);
-			have_i = true;
-			break;
-		case 'r':
-			if (optarg[0] == '\0')
-				return lc_error_set(err, LC_ERR_USAGE, "-r: empty file name");
-			if (c->nb_files >= LC_REPLAY_MAX_FILES)
-				return lc_error_set(err, LC_ERR_USAGE, "-r: at most %d files",
-						LC_REPLAY_MAX_FILES);
-			c->files[c->nb_files++] = optarg;
-			have_r = true;
-			break;
-		case OPT_SPEED:
-			ret = parse_num("--speed", optarg, 1e-6, 1e9, &c->speed, err);
-			if (ret == 0)
-				ret = set_mode(c, LC_PACE_ORIGINAL, "--speed", err);
-			break;
-		case OPT_PPS:
-			ret = parse_num("--pps", optarg, 1e-3, 1e10, &c->pps, err);
-			if (ret == 0)
-				ret = set_mode(c, LC_PACE_PPS, "--pps", err);
-			break;
-		case OPT_MBPS:
-			ret = parse_num("--mbps", optarg, 1e-3, 1e7, &c->mbps, err);
-			if (ret == 0)
-				ret = set_mode(c, LC_PACE_MBPS, "--mbps", err);
-			break;
-		case 't':
-			ret = set_mode(c, LC_PACE_TOPSPEED, "--topspeed", err);
-			break;
-		case 'l':
-			ret = parse_num("--loop", optarg, 0, 1e15, &v, err);
-			if (ret == 0 && v != floor(v))
-				ret = lc_error_set(err, LC_ERR_USAGE,
-						"--loop '%s': expected an "
-						"integer",
-						optarg);
-			c->loops = (uint64_t)v;
-			break;
-		case 'K':
-			c->preload = true;
-			break;
-		case OPT_QUEUES:
-			ret = parse_num("--queues", optarg, 1, 16, &v, err);
-			if (ret == 0 && v != floor(v))
-				ret = lc_error_set(err, LC_ERR_USAGE,
-						"--queues '%s': expected an "
-						"integer",
-						optarg);
-			c->nb_txq = (uint16_t)v;
-			break;
-		case OPT_LCORES:
-			ret = copy_arg(c->lcores, sizeof(c->lcores), "--lcores", optarg, err);
-			break;
-		case OPT_EAL:
-			if (strlen(optarg) >= sizeof(c->eal_args))
-				return lc_error_set(err, LC_ERR_USAGE, "--eal: too long");
-			snprintf(c->eal_args, sizeof(c->eal_args), "%s", optarg);
-			break;
-		case OPT_STATS_JSON:
-			ret = copy_arg(c->stats_json, sizeof(c->stats_json), "--stats-json", optarg,
-					err);
-			break;
-		case OPT_LINK_WAIT:
-			ret = parse_num("--link-wait", optarg, 0, 3600, &c->link_wait, err);
-			break;
-		case OPT_LINGER:
-			ret = parse_num("--linger", optarg, 0, 60, &c->linger, err);
-			break;
-		case OPT_CHECK:
-			c->check_only = true;
-			break;
-		case 'q':
-			c->quiet = true;
-			break;
-		case 'v':
-			c->verbose = true;
-			break;
-		case OPT_HELP:
-			lc_cli_replay_usage(stdout);
-			exit(0);
-		case ':':
-			return lc_error_set(err, LC_ERR_USAGE,
-					"option '%s' needs a value (see replay --help)",
-					argv[optind - 1]);
-		default:
-			return lc_error_set(err, LC_ERR_USAGE,
-					"unknown option '%s' (see replay --help)",
-					argv[optind - 1]);
-		}
-		if (ret < 0)
-			return -1;
-	}
-	if (optind < argc)
-		return lc_error_set(err, LC_ERR_USAGE, "replay: unexpected argument '%s'",
-				argv[optind]);
-	if (!have_i && !c->check_only)
+	ret = lc_opts_parse(&replay_cmd, argc, argv, rc, &words, err);
+	if (ret != LC_CLI_RUN)
+		return ret;
+	if (words < argc)
+		return lc_error_set(
+				err, LC_ERR_USAGE, "replay: unexpected argument '%s'", argv[words]);
+	if (!rc->have_i && !c->check_only)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"no device: give one with -i (see 'linecap list')");
-	if (!have_r)
+	if (c->nb_files == 0)
 		return lc_error_set(err, LC_ERR_USAGE, "no input: give the file with -r FILE");
-	return 0;
+	return LC_CLI_RUN;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: the command line. The input is split at NUL and newline bytes
- * into argv[1..], after "capture" or "list"; lc_cli_parse_* must either
- * accept it or fail with a message, and never touch memory it does not own.
+ * into argv[1..], after "capture" or "list"; lc_cli_parse_* (and, for an
+ * accepted capture, lc_cli_check_capture) must either accept it, ask for the
+ * usage (--help: no exit), or fail with a message, and never touch memory it
+ * does not own.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,9 +42,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (i == size - 1 || copy[i] == '\0' || copy[i] == '\n') {
 			copy[i] = '\0';
 			p = copy + start;
-			/* --help prints usage and exits by design: not a finding. */
-			if (strncmp(p, "--h", 3) == 0)
-				goto out;
 			argv[argc++] = p;
 			start = i + 1;
 		}
@@ -53,10 +52,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = lc_cli_parse_list(argc, argv, &cli, &err);
 	else
 		ret = lc_cli_parse_capture(argc, argv, &cli, &err);
+	if (ret == LC_CLI_RUN && !(data[0] & 1))
+		ret = lc_cli_check_capture(&cli, &err);
 	if (ret < 0 && (err.msg[0] == '\0' || err.kind == 0))
 		abort(); /* a rejection must say why, with an exit code */
+	if (ret != LC_CLI_RUN && ret != LC_CLI_HELP && ret != -1)
+		abort(); /* nothing else is a parse result */
 	/* The filter (-f or trailing words) goes through pcap_compile as capture does. */
-	if (ret == 0 && cli.conf.filter_expr[0] != '\0') {
+	if (ret == LC_CLI_RUN && cli.conf.filter_expr[0] != '\0') {
 		struct bpf_program prog;
 
 		memset(&err, 0, sizeof(err));
@@ -66,7 +69,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (err.msg[0] == '\0' || err.kind != LC_ERR_USAGE)
 			abort(); /* a bad filter is a usage error with libpcap's words */
 	}
-out:
 	free(copy);
 	return 0;
 }

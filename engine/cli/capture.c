@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* `linecap capture`: parse, check, set up, drop privileges, run, report. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linecap/engine.h>
+#include <linecap/report.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/supervise.h"
+
+/* Why this path: printed once the capture is set up (an error stays one line). */
+static char source_why[512];
+
+/* DPDK or libpcap: forced, or chosen from the -i names. */
+static int
+choose_source(struct lc_capture_conf *c, struct lc_error *err)
+{
+	char why[512];
+	int kind = lc_source_resolve(c, why, sizeof(why), err);
+
+	if (kind < 0)
+		return -1;
+	c->source = (enum lc_source_kind)kind;
+	snprintf(source_why, sizeof(source_why), "%s", why);
+	return 0;
+}
+
+/* The main lcore's view of a running capture (cli/supervise.h). */
+struct capture_run {
+	struct lc_engine *e;
+	const struct lc_capture_conf *c;
+	struct lc_live live;
+};
+
+static bool
+capture_running(void *p)
+{
+	return lc_engine_running(((struct capture_run *)p)->e);
+}
+
+static void
+capture_stop(void *p)
+{
+	lc_engine_request_stop(((struct capture_run *)p)->e);
+}
+
+static long
+capture_step(void *p)
+{
+	struct capture_run *run = p;
+
+	if (lc_engine_failed(run->e) ||
+			(run->c->duration > 0 && lc_engine_elapsed(run->e) >= run->c->duration))
+		lc_engine_request_stop(run->e);
+	return 50L * 1000 * 1000;
+}
+
+static void
+capture_live(void *p, bool tty)
+{
+	struct capture_run *run = p;
+
+	run->live.tty = tty;
+	lc_report_live(stderr, run->e, &run->live);
+}
+
+static const struct lc_supervise_ops capture_ops = {
+		.running = capture_running,
+		.stop = capture_stop,
+		.step = capture_step,
+		.live = capture_live,
+};
+
+/*
+ * -Z: the stats JSON is written at exit, after the drop. Create it now, while
+ * privileged, and give it to UID:GID as the output files are, so that a path
+ * the dropped user could not create works, and one nobody can write fails
+ * now (exit 5) rather than after the capture (tcpdump -Z does so with -w).
+ */
+static int
+open_stats_json(const struct lc_cli *cli, bool *created, struct lc_error *err)
+{
+	const char *path = cli->conf.stats_json;
+	int fd, flags = O_WRONLY | O_NONBLOCK | O_CLOEXEC;
+
+	*created = false;
+	fd = open(path, flags | O_CREAT | O_EXCL, 0666);
+	if (fd >= 0)
+		*created = true;
+	else if (errno == EEXIST)
+		fd = open(path, flags);
+	if (fd < 0)
+		return lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
+	if (fchown(fd, cli->privs.uid, cli->privs.gid) != 0) {
+		lc_error_set(err, LC_ERR_OUTPUT, "%s: chown to %u:%u: %s", path,
+				(unsigned int)cli->privs.uid, (unsigned int)cli->privs.gid,
+				strerror(errno));
+		close(fd);
+		if (*created)
+			unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Setup is done: give the outputs away and drop root (-Z). */
+static int
+drop_privileges(struct lc_engine *e, const struct lc_cli *cli, bool *json_created,
+		struct lc_error *err)
+{
+	*json_created = false;
+	if (!cli->privs.drop)
+		return 0;
+	if (cli->conf.stats_json[0] != '\0' && open_stats_json(cli, json_created, err) < 0)
+		return -1;
+	if (lc_engine_chown_outputs(e, cli->privs.uid, cli->privs.gid, err) < 0)
+		return -1;
+	return lc_privs_drop(&cli->privs, err);
+}
+
+/* After join: summary, JSON, and the exit status the run earned. */
+static int
+report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
+{
+	struct lc_error err = {0};
+	struct lc_totals t;
+
+	if (lc_engine_output_closed(e))
+		fprintf(stderr, "linecap: the reader of the output went away; capture stopped\n");
+	lc_report_summary(stderr, e);
+	if (c->stats_json[0] != '\0' && lc_report_json(c->stats_json, e, &err) < 0)
+		rc = lc_cli_fail(&err);
+	/* The summary said "linecap: BUG: ..."; such a run never exits 0. */
+	lc_engine_totals(e, &t);
+	if (rc == 0 && (!lc_invariant_holds(&t) || !lc_forward_invariant_holds(&t)))
+		rc = LC_ERR_RUNTIME;
+	return rc;
+}
+
+static int
+run(struct lc_engine *e, const struct lc_cli *cli)
+{
+	struct capture_run cr = {.e = e, .c = &cli->conf};
+	struct lc_error err = {0};
+	bool json_created;
+	int rc = 0;
+
+	lc_cli_on_stop(capture_ops.stop, &cr);
+	if (drop_privileges(e, cli, &json_created, &err) < 0) {
+		rc = lc_cli_fail(&err);
+		goto out;
+	}
+	if (*lc_cli_stop_flag())
+		lc_engine_request_stop(e);
+	if (lc_engine_start(e, &err) < 0) {
+		rc = lc_cli_fail(&err);
+		goto out;
+	}
+	lc_cli_supervise(&capture_ops, &cr, cli->conf.quiet);
+	if (lc_engine_join(e, &err) < 0 && !lc_engine_output_closed(e))
+		rc = lc_cli_fail(&err);
+	lc_cli_on_stop(NULL, NULL);
+	return report(e, &cli->conf, rc);
+out:
+	lc_cli_on_stop(NULL, NULL);
+	/* Best effort: the file -Z created for a JSON that will not be written. */
+	if (json_created)
+		unlink(cli->conf.stats_json);
+	return rc;
+}
+
+int
+lc_cmd_capture(int argc, char **argv)
+{
+	struct lc_error err = {0};
+	static struct lc_cli cli; /* large: keep it off the stack */
+	struct lc_lcore_plan plan = {0};
+	struct lc_engine *e;
+	bool eal;
+	int rc;
+
+	rc = lc_cli_parse_capture(argc, argv, &cli, &err);
+	if (rc == LC_CLI_HELP) {
+		lc_cli_usage(stdout);
+		return 0;
+	}
+	if (rc < 0 || lc_cli_check_capture(&cli, &err) < 0)
+		return lc_cli_fail(&err);
+	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
+		return lc_cli_fail(&err);
+	eal = cli.conf.source == LC_SOURCE_DPDK;
+	lc_cli_signals_install();
+	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &plan, &err) < 0)
+		return lc_cli_fail(&err);
+	/*
+	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
+	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
+	 */
+	umask(~cli.file_mode & 0777);
+	e = lc_engine_create(&cli.conf, eal ? &plan : NULL, stderr, &err);
+	if (e == NULL) {
+		if (eal)
+			lc_eal_release_log(cli.verbose);
+		rc = lc_cli_fail(&err);
+		if (eal)
+			lc_eal_teardown();
+		return rc;
+	}
+	fprintf(stderr, "%s\n", source_why);
+	rc = run(e, &cli);
+	lc_engine_destroy(e);
+	if (eal)
+		lc_eal_teardown();
+	return rc;
+}
