@@ -19,6 +19,7 @@ enum {
 	OPT_LINK_WAIT,
 	OPT_CHECK,
 	OPT_LINGER,
+	OPT_NO_RETRY,
 	OPT_HELP,
 };
 
@@ -39,6 +40,7 @@ static const struct option replay_opts[] = {
 		{"link-wait", required_argument, NULL, OPT_LINK_WAIT},
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"linger", required_argument, NULL, OPT_LINGER},
+		{"no-retry", no_argument, NULL, OPT_NO_RETRY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, OPT_HELP},
@@ -68,6 +70,8 @@ lc_cli_replay_usage(FILE *f)
 		   "  --link-wait SEC     wait up to SEC for the link (default 10)\n"
 		   "  --linger SEC        keep the port up SEC after the last packet, so a\n"
 		   "                      peer (memif) reads what is still queued (default 0.5)\n"
+		   "  --no-retry          drop what the port refuses, as a NIC does (counted\n"
+		   "                      as dropped); default: offer it again\n"
 		   "  --stats-json FILE   write the final counters as JSON\n"
 		   "  --check             only check the files (no -i needed): one line each\n"
 		   "  -q                  no live status line\n"
@@ -206,6 +210,9 @@ lc_cli_parse_replay(int argc, char **argv, struct lc_replay_conf *c, struct lc_e
 			break;
 		case OPT_LINGER:
 			ret = parse_num("--linger", optarg, 0, 60, &c->linger, err);
+			break;
+		case OPT_NO_RETRY:
+			c->no_retry = true;
 			break;
 		case OPT_CHECK:
 			c->check_only = true;
