@@ -66,7 +66,7 @@ vcol=$(head -1 "$CSV" | tr ',' '\n' | grep -nx verdict | cut -d: -f1)
 bad=$(awk -F, -v c="$vcol" 'NR > 1 && $c == "inconsistent"' "$CSV")
 [ -z "$bad" ] || fail "sequence count disagrees with the capture's counters: $(head -n 3 <<<"$bad")"
 # every failing trial says where its loss went, and the NIC-like generator never retried
-nowhere=$(awk -F, -v c="$vcol" 'NR > 1 && ($c == "loss" || $c == "partial") && $17 > 0 && $7 + $13 + $14 + $15 + $16 == 0' "$CSV")
+nowhere=$(awk -F, -v c="$vcol" 'NR > 1 && ($c == "loss" || $c == "partial") && $17 > 0 && $7 + $13 + $14 + $15 + $16 + ($4 - $5 - $7) == 0' "$CSV")
 [ -z "$nowhere" ] || fail "a failing trial with no place for its loss: $(head -n 3 <<<"$nowhere")"
 for j in "$W"/work/ndr-latest/t*-gen.json; do
 	[ "$(jq -r .totals.tx_retries "$j")" = 0 ] || fail "the generator retried in $j (expected --no-retry)"
