@@ -85,6 +85,7 @@ static const struct lc_opt replay_opts[] = {
 		{OPT(0, "link-wait", LC_OPT_NUM), RC(conf.link_wait), .fmin = 0, .fmax = 3600},
 		{OPT(0, "check", LC_OPT_FLAG), RC(conf.check_only), .min = true},
 		{OPT(0, "linger", LC_OPT_NUM), RC(conf.linger), .fmin = 0, .fmax = 60},
+		{OPT(0, "no-retry", LC_OPT_FLAG), RC(conf.no_retry), .min = true},
 		{OPT('q', "quiet", LC_OPT_FLAG), RC(conf.quiet), .min = true},
 		{OPT('v', "verbose", LC_OPT_FLAG), RC(conf.verbose), .min = true},
 		{OPT(0, "help", LC_OPT_HELP)},

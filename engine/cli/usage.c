@@ -88,6 +88,8 @@ lc_cli_replay_usage(FILE *f)
 		   "  --link-wait SEC     wait up to SEC for the link (default 10)\n"
 		   "  --linger SEC        keep the port up SEC after the last packet, so a\n"
 		   "                      peer (memif) reads what is still queued (default 0.5)\n"
+		   "  --no-retry          drop what the port refuses, as a NIC does (counted\n"
+		   "                      as dropped); default: offer it again\n"
 		   "  --stats-json FILE   write the final counters as JSON\n"
 		   "  --check             only check the files (no -i needed): one line each\n"
 		   "  -q                  no live status line\n"

@@ -3,7 +3,8 @@
  * Per-burst transmit: take packets from the feed, wait on the TSC until the
  * first is due, send every packet that is due in one rte_eth_tx_burst. What
  * the PMD does not take stays pending and is offered again; only a stop
- * request drops it (counted).
+ * request drops it (counted). With no_retry (a NIC-like sender, as testpmd
+ * txonly) what the PMD refuses is dropped and counted at once.
  */
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -96,13 +97,20 @@ tx_poll(struct lc_tx_task *t, uint64_t *wait_tsc)
 	for (k = t->head; k < t->nb_pend && t->due[k] <= now; k++)
 		;
 	sent = rte_eth_tx_burst(t->port_id, t->queue_id, t->pend + t->head, k - t->head);
-	if (sent < k - t->head) {
-		lc_counter_add(&t->cnt->retries, 1);
-		*wait_tsc = 0;
-	}
 	for (i = t->head; i < t->head + sent; i++)
 		bytes += t->pend[i]->pkt_len;
-	t->head += sent;
+	if (sent < k - t->head && t->no_retry) {
+		/* NIC-like: the refused packets are lost, never offered again */
+		rte_pktmbuf_free_bulk(t->pend + t->head + sent, k - t->head - sent);
+		lc_counter_add(&t->cnt->dropped, k - t->head - sent);
+		t->head = k;
+	} else {
+		if (sent < k - t->head) {
+			lc_counter_add(&t->cnt->retries, 1);
+			*wait_tsc = 0;
+		}
+		t->head += sent;
+	}
 	if (sent > 0) {
 		lc_counter_add(&t->cnt->sent, sent);
 		lc_counter_add(&t->cnt->bytes, bytes);

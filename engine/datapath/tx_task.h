@@ -24,7 +24,8 @@ struct lc_tx_counters {
 	uint64_t taken;	   /* packets taken from the feed (ring or preloaded array) */
 	uint64_t sent;	   /* accepted by rte_eth_tx_burst */
 	uint64_t bytes;	   /* their bytes */
-	uint64_t dropped;  /* taken but never sent: stopped while the queue was full */
+	uint64_t dropped;  /* taken but never sent: stopped while the queue was full,
+			    * or refused by the port under no_retry */
 	uint64_t retries;  /* tx_burst calls that took fewer packets than offered */
 	uint64_t last_tsc; /* when the last packet was sent */
 } __rte_cache_aligned;
@@ -47,6 +48,7 @@ struct lc_tx_task {
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t burst;
+	bool no_retry;	       /* drop what the port refuses (as a NIC would), never resend */
 	struct rte_ring *feed; /* streamed, or NULL */
 	struct rte_mbuf **pre; /* preloaded, or NULL */
 	uint64_t nb_pre;

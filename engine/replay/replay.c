@@ -150,6 +150,7 @@ build_tasks(struct lc_replay *r, struct lc_error *err)
 		t->port_id = r->port.port_id;
 		t->queue_id = (uint16_t)q;
 		t->burst = TX_BURST;
+		t->no_retry = r->conf.no_retry;
 		t->shared = &r->shared;
 		t->cnt = &r->cnt[q];
 		wk->tasks[wk->nb_tasks++] = t;

@@ -30,6 +30,7 @@ struct lc_replay_conf {
 	double mbps;		   /* --mbps */
 	uint64_t loops;		   /* --loop: passes over the file, 0 = until stopped */
 	bool preload;		   /* --preload: every packet in mbufs before sending */
+	bool no_retry;		   /* --no-retry: drop what the port refuses, counted */
 	uint16_t nb_txq;	   /* --queues: tx queues = tx tasks */
 	double linger;		   /* seconds to keep the port up after the last packet */
 	double link_wait;	   /* seconds to wait for the port's link to come up */

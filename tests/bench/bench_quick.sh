@@ -48,10 +48,10 @@ grep -Eq '^\| linecap \| [^|]+ \| [0-9]+ B \| [0-9.]+ \|' <<<"$CAP" ||
 # ndr: a row per tool and quick size; linecap and tcpdump rows carry an evaluated result
 NDR=$(section ndr)
 size=imix
-for tool in 'linecap (DPDK, net_memif)' 'dpdk-dumpcap + testpmd (net_memif)' 'tcpdump (veth)' 'linecap --source pcap (veth)'; do
+for tool in 'dpdk-testpmd rxonly, no file (control, net_memif)' 'linecap (DPDK, net_memif)' 'dpdk-dumpcap + testpmd (net_memif)' 'tcpdump (veth)' 'linecap --source pcap (veth)'; do
 	grep -qF "| $tool | $size |" <<<"$NDR" || fail "ndr table has no row for $tool, size $size"
 done
-for tool in 'linecap (DPDK, net_memif)' 'tcpdump (veth)'; do
+for tool in 'dpdk-testpmd rxonly, no file (control, net_memif)' 'linecap (DPDK, net_memif)' 'tcpdump (veth)'; do
 	row=$(grep -F "| $tool | $size |" <<<"$NDR")
 	grep -Eq "^\| [^|]+ \| $size \| (< |≥ )?[0-9]+\.[0-9]+" <<<"$row" ||
 		fail "ndr row for $tool $size has no measured result: $row"
@@ -60,9 +60,18 @@ ok "ndr table: $(grep -c '^| .* | imix |' <<<"$NDR") rows"
 CSV="$W/work/ndr-latest/trials.csv"
 [ -s "$CSV" ] || fail "no trials.csv"
 [ "$(wc -l <"$CSV")" -gt 1 ] || fail "no trial in trials.csv"
-bad=$(awk -F, '$16 == "inconsistent"' "$CSV")
+# the verdict column, found by its name in the header
+vcol=$(head -1 "$CSV" | tr ',' '\n' | grep -nx verdict | cut -d: -f1)
+[ -n "$vcol" ] || fail "trials.csv has no verdict column: $(head -1 "$CSV")"
+bad=$(awk -F, -v c="$vcol" 'NR > 1 && $c == "inconsistent"' "$CSV")
 [ -z "$bad" ] || fail "sequence count disagrees with the capture's counters: $(head -n 3 <<<"$bad")"
-ok "$(($(wc -l <"$CSV") - 1)) trials, none inconsistent"
+# every failing trial says where its loss went, and the NIC-like generator never retried
+nowhere=$(awk -F, -v c="$vcol" 'NR > 1 && ($c == "loss" || $c == "partial") && $17 > 0 && $7 + $13 + $14 + $15 + $16 + ($4 - $5 - $7) == 0' "$CSV")
+[ -z "$nowhere" ] || fail "a failing trial with no place for its loss: $(head -n 3 <<<"$nowhere")"
+for j in "$W"/work/ndr-latest/t*-gen.json; do
+	[ "$(jq -r .totals.tx_retries "$j")" = 0 ] || fail "the generator retried in $j (expected --no-retry)"
+done
+ok "$(($(wc -l <"$CSV") - 1)) trials, none inconsistent, every loss placed"
 [ "$(head -c 8 "$CHART" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$CHART is not a PNG"
 ok "chart is a PNG ($(stat -c %s "$CHART") bytes)"
 
