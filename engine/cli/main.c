@@ -66,7 +66,8 @@ supervise(struct lc_engine *e, const struct lc_capture_conf *c)
 				(c->duration > 0 && now >= c->duration))
 			lc_engine_request_stop(e);
 		if (!c->quiet && now >= next_live) {
-			lc_report_live(stderr, e, &live);
+			lc_engine_refresh_ports(e);
+			lc_report_live(stderr, lc_engine_stats_view(e), &live);
 			next_live += 1.0;
 		}
 		nanosleep(&nap, NULL);
@@ -141,8 +142,9 @@ cmd_capture(int argc, char **argv)
 		rc = fail(&err);
 	if (lc_engine_output_closed(e))
 		fprintf(stderr, "linecap: the reader of the output went away; capture stopped\n");
-	lc_report_summary(stderr, e);
-	if (cli.conf.stats_json[0] != '\0' && lc_report_json(cli.conf.stats_json, e, &err) < 0)
+	lc_report_summary(stderr, lc_engine_stats_view(e));
+	if (cli.conf.stats_json[0] != '\0' &&
+			lc_report_json(cli.conf.stats_json, lc_engine_stats_view(e), &err) < 0)
 		rc = fail(&err);
 out:
 	running_engine = NULL;

@@ -5,23 +5,7 @@
 #include <string.h>
 
 #include "replay/replay.h"
-
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+#include "stats/json.h"
 
 static double
 rate(double n, double s)
@@ -92,11 +76,11 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
 	fprintf(f, "{\n  \"version\": 1,\n  \"command\": \"replay\",\n  \"file\": ");
-	json_str(f, t->path);
+	lc_json_str(f, t->path);
 	fprintf(f, ",\n  \"device\": ");
-	json_str(f, t->dev);
+	lc_json_str(f, t->dev);
 	fprintf(f, ",\n  \"driver\": ");
-	json_str(f, t->driver);
+	lc_json_str(f, t->driver);
 	fprintf(f, ",\n  \"tx_queues\": %u,\n  \"duration_s\": %.6f,\n", t->nb_txq, t->seconds);
 	fprintf(f,
 			"  \"totals\": {\"read\": %" PRIu64 ", \"sent\": %" PRIu64
