@@ -10,28 +10,20 @@
 #include "core/rotate.h"
 #include "stats/telemetry.h"
 
-static unsigned int
-lcore_of_rx(const struct lc_engine *e, const struct lc_rx_task *t)
+/* The lcore of every rx task and writer (none on the libpcap path: 0). */
+static void
+view_lcores(struct lc_engine *e)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < e->nb_workers; i++)
-		for (j = 0; j < e->workers[i].nb_rx; j++)
-			if (e->workers[i].rx[j] == t)
-				return e->workers[i].lcore_id;
-	return 0;
-}
+	for (i = 0; i < e->nb_workers; i++) {
+		const struct lc_worker *wk = &e->workers[i];
 
-static unsigned int
-lcore_of_writer(const struct lc_engine *e, const struct lc_writer_task *w)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < e->nb_workers; i++)
-		for (j = 0; j < e->workers[i].nb_writers; j++)
-			if (e->workers[i].writers[j] == w)
-				return e->workers[i].lcore_id;
-	return 0;
+		for (j = 0; j < wk->nb_rx; j++)
+			e->view.rx[wk->rx[j] - e->rx].lcore = wk->lcore_id;
+		for (j = 0; j < wk->nb_writers; j++)
+			e->view.writers[wk->writers[j] - e->writers].lcore = wk->lcore_id;
+	}
 }
 
 /* The fixed fields and the pointers to the live counters. */
@@ -64,7 +56,6 @@ view_build(struct lc_engine *e)
 		for (p = 0; p < e->nb_ports; p++)
 			if (e->ports[p].port_id == vr->port_id)
 				vr->port = p;
-		vr->lcore = lcore_of_rx(e, &e->rx[i]);
 		vr->cnt = &e->rx_cnt[i];
 	}
 	v->nb_rings = e->nb_rings;
@@ -75,9 +66,9 @@ view_build(struct lc_engine *e)
 	}
 	v->nb_writers = e->nb_writers;
 	for (i = 0; i < e->nb_writers; i++) {
-		v->writers[i].lcore = lcore_of_writer(e, &e->writers[i]);
 		v->writers[i].path = e->writer_path[i];
 	}
+	view_lcores(e);
 	v->fwd.on = e->fwd.on;
 	if (e->fwd.on) {
 		v->fwd.port_id = e->fwd.port.port_id;

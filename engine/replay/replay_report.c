@@ -75,13 +75,11 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 	if (f == NULL)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
-	fprintf(f, "{\n  \"version\": 1,\n  \"command\": \"replay\",\n  \"file\": ");
-	lc_json_str(f, t->path);
-	fprintf(f, ",\n  \"device\": ");
-	lc_json_str(f, t->dev);
-	fprintf(f, ",\n  \"driver\": ");
-	lc_json_str(f, t->driver);
-	fprintf(f, ",\n  \"tx_queues\": %u,\n  \"duration_s\": %.6f,\n", t->nb_txq, t->seconds);
+	fprintf(f, "{\n  \"version\": 1,\n  \"command\": \"replay\",\n  ");
+	lc_json_kv_str(f, "file", t->path, ",\n  ");
+	lc_json_kv_str(f, "device", t->dev, ",\n  ");
+	lc_json_kv_str(f, "driver", t->driver, ",\n  ");
+	fprintf(f, "\"tx_queues\": %u,\n  \"duration_s\": %.6f,\n", t->nb_txq, t->seconds);
 	fprintf(f,
 			"  \"totals\": {\"read\": %" PRIu64 ", \"sent\": %" PRIu64
 			", \"bytes_sent\": %" PRIu64 ", \"dropped\": %" PRIu64

@@ -22,7 +22,15 @@ lc_json_str(FILE *f, const char *s)
 }
 
 void
-lc_json_u64_or_null(FILE *f, const char *key, uint64_t v, bool known, const char *sep)
+lc_json_kv_str(FILE *f, const char *key, const char *s, const char *sep)
+{
+	fprintf(f, "\"%s\": ", key);
+	lc_json_str(f, s);
+	fputs(sep, f);
+}
+
+void
+lc_json_kv_u64_or_null(FILE *f, const char *key, uint64_t v, bool known, const char *sep)
 {
 	if (known)
 		fprintf(f, "\"%s\": %" PRIu64 "%s", key, v, sep);

@@ -15,7 +15,10 @@
 /* `s` as a JSON string: quotes, backslash and control characters escaped. NULL = "". */
 void lc_json_str(FILE *f, const char *s);
 
-/* "key": v followed by `sep`, or "key": null when the value is not `known`. */
-void lc_json_u64_or_null(FILE *f, const char *key, uint64_t v, bool known, const char *sep);
+/* "key": "s" (lc_json_str), then `sep`. */
+void lc_json_kv_str(FILE *f, const char *key, const char *s, const char *sep);
+
+/* "key": v, or "key": null when the value is not `known`; then `sep`. */
+void lc_json_kv_u64_or_null(FILE *f, const char *key, uint64_t v, bool known, const char *sep);
 
 #endif

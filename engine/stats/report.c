@@ -145,24 +145,19 @@ summary_rx(FILE *f, const struct lc_stats_view *v)
 static void
 summary_writers(FILE *f, const struct lc_stats_view *v)
 {
-	unsigned int i, r;
+	unsigned int i;
 
 	for (i = 0; i < v->nb_writers; i++) {
 		const struct lc_view_writer *w = &v->writers[i];
-		uint64_t wr = 0, err = 0;
+		struct lc_ring_counters sum;
 
-		for (r = 0; r < v->nb_rings; r++) {
-			if (v->rings[r].writer != i)
-				continue;
-			wr += lc_counter_read(&v->rings[r].cnt->written);
-			err += lc_counter_read(&v->rings[r].cnt->write_errors);
-		}
+		lc_stats_rings(v, LC_VIEW_ANY, i, &sum);
 		fprintf(f,
 				"  writer %u -> %s%s: %" PRIu64 " written, %" PRIu64
 				" write errors%s%s%s\n",
 				i, w->path[0] != '\0' ? w->path : "(no file)",
-				v->rotating ? " (last of its files)" : "", wr, err,
-				w->o_direct ? ", O_DIRECT" : "",
+				v->rotating ? " (last of its files)" : "", sum.written,
+				sum.write_errors, w->o_direct ? ", O_DIRECT" : "",
 				w->last_errno ? ", last error: " : "",
 				w->last_errno ? strerror(w->last_errno) : "");
 	}

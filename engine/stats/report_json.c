@@ -15,12 +15,12 @@ static void
 json_rx_totals(FILE *f, const struct lc_totals *t)
 {
 	fprintf(f, "\"filtered\": %" PRIu64 ", ", t->filtered);
-	lc_json_u64_or_null(f, "dropped_kernel", t->ps_drop, t->pcap, ", ");
-	lc_json_u64_or_null(f, "ps_recv", t->received, t->pcap, ", ");
-	lc_json_u64_or_null(f, "ps_drop", t->ps_drop, t->pcap, ", ");
-	lc_json_u64_or_null(f, "ps_ifdrop", t->ps_ifdrop, t->pcap, ", ");
-	lc_json_u64_or_null(f, "forwarded", t->forwarded, t->forward_on, ", ");
-	lc_json_u64_or_null(f, "forward_dropped", t->forward_dropped, t->forward_on, "");
+	lc_json_kv_u64_or_null(f, "dropped_kernel", t->ps_drop, t->pcap, ", ");
+	lc_json_kv_u64_or_null(f, "ps_recv", t->received, t->pcap, ", ");
+	lc_json_kv_u64_or_null(f, "ps_drop", t->ps_drop, t->pcap, ", ");
+	lc_json_kv_u64_or_null(f, "ps_ifdrop", t->ps_ifdrop, t->pcap, ", ");
+	lc_json_kv_u64_or_null(f, "forwarded", t->forwarded, t->forward_on, ", ");
+	lc_json_kv_u64_or_null(f, "forward_dropped", t->forward_dropped, t->forward_on, "");
 	fprintf(f, "},\n  \"source\": \"%s\",\n", t->pcap ? "pcap" : "dpdk");
 }
 
@@ -32,14 +32,12 @@ json_forward(FILE *f, const struct lc_view_forward *fw, const struct lc_totals *
 		fprintf(f, "  \"forward\": null,\n  \"forward_invariant_ok\": null,\n");
 		return;
 	}
-	fprintf(f, "  \"forward\": {\"device\": ");
-	lc_json_str(f, fw->devargs);
-	fprintf(f, ", \"name\": ");
-	lc_json_str(f, fw->name);
-	fprintf(f, ", \"driver\": ");
-	lc_json_str(f, fw->driver);
+	fprintf(f, "  \"forward\": {");
+	lc_json_kv_str(f, "device", fw->devargs, ", ");
+	lc_json_kv_str(f, "name", fw->name, ", ");
+	lc_json_kv_str(f, "driver", fw->driver, ", ");
 	fprintf(f,
-			", \"port\": %u, \"tx_queues\": %u, \"opackets\": %" PRIu64
+			"\"port\": %u, \"tx_queues\": %u, \"opackets\": %" PRIu64
 			", \"oerrors\": %" PRIu64 "},\n",
 			fw->port_id, fw->nb_txq, fw->opackets, fw->oerrors);
 	fprintf(f, "  \"forward_invariant_ok\": %s,\n",
@@ -51,24 +49,21 @@ static void
 json_queue(FILE *f, const struct lc_stats_view *v, unsigned int i, const char *sep)
 {
 	const struct lc_view_rx *t = &v->rx[i];
-	uint64_t wr = 0, werr = 0;
-	unsigned int r;
+	struct lc_ring_counters sum;
 
-	for (r = 0; r < v->nb_rings; r++)
-		if (v->rings[r].rx == i) {
-			wr += lc_counter_read(&v->rings[r].cnt->written);
-			werr += lc_counter_read(&v->rings[r].cnt->write_errors);
-		}
+	lc_stats_rings(v, i, LC_VIEW_ANY, &sum);
 	fprintf(f,
 			"%s\n      {\"queue\": %u, \"lcore\": %u, \"received\": "
 			"%" PRIu64 ", \"written\": %" PRIu64 ", \"dropped_ring_full\": %" PRIu64
 			", \"dropped_write_error\": %" PRIu64 ", \"filtered\": %" PRIu64 ", ",
-			sep, t->queue_id, t->lcore, lc_counter_read(&t->cnt->received), wr,
-			lc_counter_read(&t->cnt->ring_full), werr,
+			sep, t->queue_id, t->lcore, lc_counter_read(&t->cnt->received), sum.written,
+			lc_counter_read(&t->cnt->ring_full), sum.write_errors,
 			lc_counter_read(&t->cnt->filtered));
-	lc_json_u64_or_null(f, "dropped_kernel", lc_counter_read(&t->cnt->ps_drop), v->pcap, ", ");
-	lc_json_u64_or_null(f, "forwarded", lc_counter_read(&t->cnt->forwarded), v->fwd.on, ", ");
-	lc_json_u64_or_null(f, "forward_dropped", lc_counter_read(&t->cnt->forward_dropped),
+	lc_json_kv_u64_or_null(
+			f, "dropped_kernel", lc_counter_read(&t->cnt->ps_drop), v->pcap, ", ");
+	lc_json_kv_u64_or_null(
+			f, "forwarded", lc_counter_read(&t->cnt->forwarded), v->fwd.on, ", ");
+	lc_json_kv_u64_or_null(f, "forward_dropped", lc_counter_read(&t->cnt->forward_dropped),
 			v->fwd.on, "}");
 }
 
@@ -84,14 +79,13 @@ json_ports(FILE *f, const struct lc_stats_view *v)
 		uint32_t sup = port->counters;
 		const char *qsep = "";
 
-		fprintf(f, "%s\n    {\"port\": %u, \"name\": ", p ? "," : "", port->port_id);
-		lc_json_str(f, port->name);
-		fprintf(f, ", \"driver\": ");
-		lc_json_str(f, port->driver);
-		fprintf(f, ", \"ipackets\": %" PRIu64 ", ", s->ipackets);
-		lc_json_u64_or_null(f, "imissed", s->imissed, sup & LC_CNT_IMISSED, ", ");
-		lc_json_u64_or_null(f, "ierrors", s->ierrors, sup & LC_CNT_IERRORS, ", ");
-		lc_json_u64_or_null(f, "rx_nombuf", s->rx_nombuf, sup & LC_CNT_RX_NOMBUF, ", ");
+		fprintf(f, "%s\n    {\"port\": %u, ", p ? "," : "", port->port_id);
+		lc_json_kv_str(f, "name", port->name, ", ");
+		lc_json_kv_str(f, "driver", port->driver, ", ");
+		fprintf(f, "\"ipackets\": %" PRIu64 ", ", s->ipackets);
+		lc_json_kv_u64_or_null(f, "imissed", s->imissed, sup & LC_CNT_IMISSED, ", ");
+		lc_json_kv_u64_or_null(f, "ierrors", s->ierrors, sup & LC_CNT_IERRORS, ", ");
+		lc_json_kv_u64_or_null(f, "rx_nombuf", s->rx_nombuf, sup & LC_CNT_RX_NOMBUF, ", ");
 		fprintf(f, "\"queues\": [");
 		for (i = 0; i < v->nb_rx; i++) {
 			if (v->rx[i].port_id != port->port_id)
@@ -107,29 +101,22 @@ json_ports(FILE *f, const struct lc_stats_view *v)
 static void
 json_writers(FILE *f, const struct lc_stats_view *v)
 {
-	unsigned int i, r;
+	unsigned int i;
 
 	fprintf(f, "  \"writers\": [");
 	for (i = 0; i < v->nb_writers; i++) {
 		const struct lc_view_writer *w = &v->writers[i];
-		uint64_t wr = 0, bytes = 0, err = 0;
+		struct lc_ring_counters sum;
 
-		for (r = 0; r < v->nb_rings; r++) {
-			if (v->rings[r].writer != i)
-				continue;
-			wr += lc_counter_read(&v->rings[r].cnt->written);
-			bytes += lc_counter_read(&v->rings[r].cnt->written_bytes);
-			err += lc_counter_read(&v->rings[r].cnt->write_errors);
-		}
-		fprintf(f, "%s\n    {\"writer\": %u, \"lcore\": %u, \"file\": ", i ? "," : "", i,
-				w->lcore);
-		lc_json_str(f, w->path);
+		lc_stats_rings(v, LC_VIEW_ANY, i, &sum);
+		fprintf(f, "%s\n    {\"writer\": %u, \"lcore\": %u, ", i ? "," : "", i, w->lcore);
+		lc_json_kv_str(f, "file", w->path, ", ");
 		fprintf(f,
-				", \"written\": %" PRIu64 ", \"bytes\": %" PRIu64
+				"\"written\": %" PRIu64 ", \"bytes\": %" PRIu64
 				", \"write_errors\": %" PRIu64 ", \"write_calls\": %" PRIu64
 				", \"o_direct\": %s, \"files\": %" PRIu64 "}",
-				wr, bytes, err, w->write_calls, w->o_direct ? "true" : "false",
-				w->files);
+				sum.written, sum.written_bytes, sum.write_errors, w->write_calls,
+				w->o_direct ? "true" : "false", w->files);
 	}
 	fprintf(f, "\n  ]\n");
 }
@@ -150,9 +137,9 @@ lc_report_json(const char *path, const struct lc_stats_view *v, struct lc_error 
 			", \"dropped_ring_full\": %" PRIu64 ", \"dropped_write_error\": %" PRIu64
 			", ",
 			t.received, t.written, t.ring_full, t.write_errors);
-	lc_json_u64_or_null(f, "imissed", t.imissed, t.imissed_known, ", ");
-	lc_json_u64_or_null(f, "ierrors", t.ierrors, t.ierrors_known, ", ");
-	lc_json_u64_or_null(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, ", ");
+	lc_json_kv_u64_or_null(f, "imissed", t.imissed, t.imissed_known, ", ");
+	lc_json_kv_u64_or_null(f, "ierrors", t.ierrors, t.ierrors_known, ", ");
+	lc_json_kv_u64_or_null(f, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known, ", ");
 	fprintf(f,
 			"\"bytes_received\": %" PRIu64 ", \"bytes_written\": %" PRIu64
 			", \"pmd_short\": %" PRIu64 ", ",

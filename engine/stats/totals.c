@@ -6,9 +6,33 @@
 #include <linecap/pmd_profile.h>
 #include <linecap/stats_view.h>
 
+/* sum += c, read while its writer may still add to it. */
+static void
+ring_add(struct lc_ring_counters *sum, const struct lc_ring_counters *c)
+{
+	sum->written += lc_counter_read(&c->written);
+	sum->written_bytes += lc_counter_read(&c->written_bytes);
+	sum->write_errors += lc_counter_read(&c->write_errors);
+	sum->pmd_short += lc_counter_read(&c->pmd_short);
+}
+
+void
+lc_stats_rings(const struct lc_stats_view *v, unsigned int rx, unsigned int writer,
+		struct lc_ring_counters *sum)
+{
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < v->nb_rings; i++)
+		if ((rx == LC_VIEW_ANY || v->rings[i].rx == rx) &&
+				(writer == LC_VIEW_ANY || v->rings[i].writer == writer))
+			ring_add(sum, v->rings[i].cnt);
+}
+
 void
 lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t)
 {
+	struct lc_ring_counters rings;
 	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
@@ -28,14 +52,11 @@ lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t)
 	t->forward_oerrors = lc_counter_read(&v->fwd.oerrors);
 	t->filter_on = v->filter_on;
 	t->pcap = v->pcap;
-	for (i = 0; i < v->nb_rings; i++) {
-		const struct lc_ring_counters *c = v->rings[i].cnt;
-
-		t->written += lc_counter_read(&c->written);
-		t->written_bytes += lc_counter_read(&c->written_bytes);
-		t->write_errors += lc_counter_read(&c->write_errors);
-		t->pmd_short += lc_counter_read(&c->pmd_short);
-	}
+	lc_stats_rings(v, LC_VIEW_ANY, LC_VIEW_ANY, &rings);
+	t->written = rings.written;
+	t->written_bytes = rings.written_bytes;
+	t->write_errors = rings.write_errors;
+	t->pmd_short = rings.pmd_short;
 	t->imissed_known = t->ierrors_known = t->rx_nombuf_known = v->nb_ports > 0;
 	for (i = 0; i < v->nb_ports; i++) {
 		const struct lc_port_counters *s = v->ports[i].snap;

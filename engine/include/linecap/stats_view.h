@@ -23,6 +23,7 @@
  * frees it, and the retraction waits for such readers.
  */
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -102,6 +103,17 @@ struct lc_stats_view {
  * the view; the sum is a consistent-enough snapshot (each counter only grows).
  */
 void lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t);
+
+/* Matches every rx task, or every writer, in lc_stats_rings. */
+#define LC_VIEW_ANY UINT_MAX
+
+/*
+ * The ring counters summed over the rings from rx task `rx` to writer
+ * `writer` (indexes, or LC_VIEW_ANY): e.g. (LC_VIEW_ANY, w) is what writer w
+ * wrote, (r, LC_VIEW_ANY) what of rx task r's packets was written.
+ */
+void lc_stats_rings(const struct lc_stats_view *v, unsigned int rx, unsigned int writer,
+		struct lc_ring_counters *sum);
 
 /* Seconds from lc_engine_start to lc_engine_join, or to now while running. */
 double lc_stats_elapsed(const struct lc_stats_view *v);
