@@ -153,9 +153,8 @@ lc_engine_refresh_ports(struct lc_engine *e)
 {
 	unsigned int i;
 
-	if (e->pcap_mode)
-		return; /* each capture thread reads its own pcap_stats */
-	for (i = 0; i < e->nb_ports; i++)
+	/* The libpcap path has no PMD: each capture thread reads its own pcap_stats. */
+	for (i = 0; i < e->nb_ports && !e->pcap_mode; i++)
 		lc_port_read_stats(&e->ports[i]);
 	lc_forward_read_stats(e);
 	lc_engine_view_refresh(e);

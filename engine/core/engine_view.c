@@ -4,8 +4,6 @@
  * built, published to the readers on other threads (telemetry), refreshed by
  * the main lcore, retracted before the engine is freed.
  */
-#include <stddef.h>
-
 #include "core/engine_priv.h"
 #include "core/rotate.h"
 #include "stats/telemetry.h"
@@ -65,9 +63,8 @@ view_build(struct lc_engine *e)
 		v->rings[i].cnt = &e->ring_cnt[i];
 	}
 	v->nb_writers = e->nb_writers;
-	for (i = 0; i < e->nb_writers; i++) {
+	for (i = 0; i < e->nb_writers; i++)
 		v->writers[i].path = e->writer_path[i];
-	}
 	view_lcores(e);
 	v->fwd.on = e->fwd.on;
 	if (e->fwd.on) {
