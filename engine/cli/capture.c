@@ -67,7 +67,8 @@ capture_live(void *p, bool tty)
 	struct capture_run *run = p;
 
 	run->live.tty = tty;
-	lc_report_live(stderr, run->e, &run->live);
+	lc_engine_refresh_ports(run->e);
+	lc_report_live(stderr, lc_engine_stats_view(run->e), &run->live);
 }
 
 static const struct lc_supervise_ops capture_ops = {
@@ -135,11 +136,12 @@ report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
 
 	if (lc_engine_output_closed(e))
 		fprintf(stderr, "linecap: the reader of the output went away; capture stopped\n");
-	lc_report_summary(stderr, e);
-	if (c->stats_json[0] != '\0' && lc_report_json(c->stats_json, e, &err) < 0)
+	lc_report_summary(stderr, lc_engine_stats_view(e));
+	if (c->stats_json[0] != '\0' &&
+			lc_report_json(c->stats_json, lc_engine_stats_view(e), &err) < 0)
 		rc = lc_cli_fail(&err);
 	/* The summary said "linecap: BUG: ..."; such a run never exits 0. */
-	lc_engine_totals(e, &t);
+	lc_stats_totals(lc_engine_stats_view(e), &t);
 	if (rc == 0 && (!lc_invariant_holds(&t) || !lc_forward_invariant_holds(&t)))
 		rc = LC_ERR_RUNTIME;
 	return rc;

@@ -8,6 +8,7 @@
 #include <linecap/config.h>
 #include <linecap/engine.h>
 #include <linecap/pmd_profile.h>
+#include <linecap/stats_view.h>
 
 #include "core/lcore_plan.h"
 #include "datapath/tasks.h"
@@ -48,8 +49,8 @@ struct lc_engine {
 	unsigned int nb_workers;
 	bool run_to_completion;
 
-	uint64_t start_ns; /* CLOCK_MONOTONIC: works with and without the EAL */
-	uint64_t end_ns;   /* set at join */
+	/* What stats/ reads (core/engine_view.c); start_ns and end_ns live there. */
+	struct lc_stats_view view;
 	bool launched;
 	bool joined;
 
@@ -68,8 +69,26 @@ int lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_erro
 /* Once the writer's rings (interfaces) are known: its file header and blocks. */
 int lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err);
 
-/* Telemetry (stats/telemetry.c). */
+/*
+ * Build the tasks (core/engine_build.c), after the ports are configured:
+ * the writers and their outputs, one rx task per port queue, the rings
+ * between them, rotation, the file headers. 0 or -1 with err set.
+ */
+int lc_engine_build_tasks(struct lc_engine *e, struct lc_error *err);
+/* Compile the filter once, load one copy per rx task. 0 or -1 with err set. */
+int lc_engine_setup_filters(struct lc_engine *e, struct lc_error *err);
+
+/*
+ * The stats view (core/engine_view.c). lc_telemetry_register, once the
+ * engine is built (both paths): fill e->view, publish it to the readers on
+ * other threads and register /linecap/stats. 0 or -1.
+ */
 int lc_telemetry_register(struct lc_engine *e);
-void lc_telemetry_unregister(void);
+/* Retract e's view and wait for the readers inside it: before anything is freed. */
+void lc_telemetry_unregister(struct lc_engine *e);
+/* Main lcore: copy the counters only the main lcore reads (forward, files) into the view. */
+void lc_engine_view_refresh(struct lc_engine *e);
+/* After join: the writers' own figures too (write calls, errno, O_DIRECT). */
+void lc_engine_view_final(struct lc_engine *e);
 
 #endif

@@ -5,23 +5,7 @@
 #include <string.h>
 
 #include "replay/replay.h"
-
-static void
-json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+#include "stats/json.h"
 
 static double
 rate(double n, double s)
@@ -91,13 +75,11 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 	if (f == NULL)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
-	fprintf(f, "{\n  \"version\": 1,\n  \"command\": \"replay\",\n  \"file\": ");
-	json_str(f, t->path);
-	fprintf(f, ",\n  \"device\": ");
-	json_str(f, t->dev);
-	fprintf(f, ",\n  \"driver\": ");
-	json_str(f, t->driver);
-	fprintf(f, ",\n  \"tx_queues\": %u,\n  \"duration_s\": %.6f,\n", t->nb_txq, t->seconds);
+	fprintf(f, "{\n  \"version\": 1,\n  \"command\": \"replay\",\n  ");
+	lc_json_kv_str(f, "file", t->path, ",\n  ");
+	lc_json_kv_str(f, "device", t->dev, ",\n  ");
+	lc_json_kv_str(f, "driver", t->driver, ",\n  ");
+	fprintf(f, "\"tx_queues\": %u,\n  \"duration_s\": %.6f,\n", t->nb_txq, t->seconds);
 	fprintf(f,
 			"  \"totals\": {\"read\": %" PRIu64 ", \"sent\": %" PRIu64
 			", \"bytes_sent\": %" PRIu64 ", \"dropped\": %" PRIu64

@@ -1,16 +1,41 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * /linecap/stats for dpdk-telemetry.py. The callback runs on DPDK's
- * telemetry thread and only reads counters (relaxed loads) and the port
- * counters the main lcore last fetched: it never calls the PMD itself.
+ * telemetry threads (one per client) and reads only the published stats
+ * view: counters with relaxed loads, and the port counters the main lcore
+ * last fetched. It never calls the PMD itself. It holds the view between
+ * lc_stats_enter and lc_stats_leave, so the engine cannot free it meanwhile.
  */
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <rte_telemetry.h>
 
-#include "core/engine_priv.h"
+#include <linecap/stats_view.h>
 
-static struct lc_engine *tel_engine;
+#include "stats/telemetry.h"
+
+/*
+ * Test hook: LINECAP_TEST_TELEMETRY_DELAY_US makes every request hold the
+ * view that long before reading it, so that a test can stop the capture
+ * while requests are in flight (tests/functional/telemetry_teardown.sh).
+ */
+static unsigned int test_delay_us;
+
+/* The per-queue counters, keyed "port<P>_q<Q>_<name>"; `forward`: only with --forward. */
+static const struct queue_key {
+	const char *name;
+	size_t offset;
+	bool forward;
+} queue_keys[] = {
+		{"received", offsetof(struct lc_rx_counters, received), false},
+		{"ring_full", offsetof(struct lc_rx_counters, ring_full), false},
+		{"filtered", offsetof(struct lc_rx_counters, filtered), false},
+		{"forwarded", offsetof(struct lc_rx_counters, forwarded), true},
+		{"forward_dropped", offsetof(struct lc_rx_counters, forward_dropped), true},
+};
 
 static void
 add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
@@ -18,29 +43,45 @@ add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 	rte_tel_data_add_dict_u64(d, name, v);
 }
 
-/* One per-queue counter, keyed "port<P>_q<Q>_<name>". */
+/* A counter the PMD may not maintain: its value, or "n/a". */
 static void
-add_queue_u64(struct rte_tel_data *d, const struct lc_rx_task *rx, const char *name,
-		const uint64_t *counter)
+add_opt(struct rte_tel_data *d, const char *name, uint64_t v, bool known)
 {
-	char key[64];
-
-	snprintf(key, sizeof(key), "port%u_q%u_%s", rx->port_id, rx->queue_id, name);
-	add_u64(d, key, lc_counter_read(counter));
+	if (known)
+		add_u64(d, name, v);
+	else
+		rte_tel_data_add_dict_string(d, name, "n/a");
 }
 
-static int
-stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
+static void
+add_queues(struct rte_tel_data *d, const struct lc_stats_view *v)
 {
-	struct lc_engine *e = __atomic_load_n(&tel_engine, __ATOMIC_ACQUIRE);
-	struct lc_totals t;
-	unsigned int i;
+	unsigned int i, k;
 
-	RTE_SET_USED(cmd);
-	RTE_SET_USED(params);
-	if (e == NULL)
-		return -1;
-	lc_engine_totals(e, &t);
+	for (i = 0; i < v->nb_rx; i++) {
+		const struct lc_view_rx *rx = &v->rx[i];
+
+		for (k = 0; k < RTE_DIM(queue_keys); k++) {
+			const struct queue_key *q = &queue_keys[k];
+			char key[64];
+
+			if (q->forward && !v->fwd.on)
+				continue;
+			snprintf(key, sizeof(key), "port%u_q%u_%s", rx->port_id, rx->queue_id,
+					q->name);
+			add_u64(d, key,
+					lc_counter_read((const uint64_t *)((const char *)rx->cnt +
+									   q->offset)));
+		}
+	}
+}
+
+static void
+add_stats(struct rte_tel_data *d, const struct lc_stats_view *v)
+{
+	struct lc_totals t;
+
+	lc_stats_totals(v, &t);
 	rte_tel_data_start_dict(d);
 	add_u64(d, "received", t.received);
 	add_u64(d, "written", t.written);
@@ -55,46 +96,40 @@ stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	add_u64(d, "bytes_received", t.rx_bytes);
 	add_u64(d, "bytes_written", t.written_bytes);
-	if (t.imissed_known)
-		add_u64(d, "imissed", t.imissed);
-	else
-		rte_tel_data_add_dict_string(d, "imissed", "n/a");
-	if (t.ierrors_known)
-		add_u64(d, "ierrors", t.ierrors);
-	else
-		rte_tel_data_add_dict_string(d, "ierrors", "n/a");
-	if (t.rx_nombuf_known)
-		add_u64(d, "rx_nombuf", t.rx_nombuf);
-	else
-		rte_tel_data_add_dict_string(d, "rx_nombuf", "n/a");
-	for (i = 0; i < e->nb_rx; i++) {
-		add_queue_u64(d, &e->rx[i], "received", &e->rx_cnt[i].received);
-		add_queue_u64(d, &e->rx[i], "ring_full", &e->rx_cnt[i].ring_full);
-		add_queue_u64(d, &e->rx[i], "filtered", &e->rx_cnt[i].filtered);
-		if (!t.forward_on)
-			continue;
-		add_queue_u64(d, &e->rx[i], "forwarded", &e->rx_cnt[i].forwarded);
-		add_queue_u64(d, &e->rx[i], "forward_dropped", &e->rx_cnt[i].forward_dropped);
-	}
+	add_opt(d, "imissed", t.imissed, t.imissed_known);
+	add_opt(d, "ierrors", t.ierrors, t.ierrors_known);
+	add_opt(d, "rx_nombuf", t.rx_nombuf, t.rx_nombuf_known);
+	add_queues(d, v);
+}
+
+static int
+stats_cb(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct lc_stats_view *v = lc_stats_enter();
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	if (v == NULL)
+		return -1; /* no capture: DPDK answers {"/linecap/stats": null} */
+	if (test_delay_us != 0)
+		usleep(test_delay_us);
+	add_stats(d, v);
+	lc_stats_leave();
 	return 0;
 }
 
 int
-lc_telemetry_register(struct lc_engine *e)
+lc_telemetry_init(void)
 {
 	static bool registered;
+	const char *delay = getenv("LINECAP_TEST_TELEMETRY_DELAY_US");
 
-	__atomic_store_n(&tel_engine, e, __ATOMIC_RELEASE);
 	if (registered)
 		return 0;
+	if (delay != NULL)
+		test_delay_us = (unsigned int)strtoul(delay, NULL, 10);
 	registered = true;
 	return rte_telemetry_register_cmd("/linecap/stats", stats_cb,
 			"linecap capture counters: received, written, drops by stage. No "
 			"parameters");
-}
-
-void
-lc_telemetry_unregister(void)
-{
-	__atomic_store_n(&tel_engine, NULL, __ATOMIC_RELEASE);
 }

@@ -12,6 +12,7 @@
 #include <linecap/stats.h>
 
 struct lc_engine;
+struct lc_stats_view;
 
 /*
  * Bring up the EAL for `conf`: check hugepages, plan the lcores into *plan
@@ -96,13 +97,22 @@ int lc_engine_join(struct lc_engine *e, struct lc_error *err);
 /* Stop the ports, free everything. */
 void lc_engine_destroy(struct lc_engine *e);
 
-/* Seconds since lc_engine_start. */
+/* Seconds since lc_engine_start (until lc_engine_join once joined). */
 double lc_engine_elapsed(const struct lc_engine *e);
 
-/* Read the ports' counters from the PMDs: main lcore only. */
+/*
+ * Read the ports' counters from the PMDs into the stats view, with the other
+ * figures only the main lcore reads (forward port, files published): main
+ * lcore only, e.g. before each live line. lc_engine_join does it a last time.
+ */
 void lc_engine_refresh_ports(struct lc_engine *e);
 
-/* Sum all counters now (main lcore or telemetry thread). */
-void lc_engine_totals(struct lc_engine *e, struct lc_totals *t);
+/*
+ * The engine's stats view (linecap/stats_view.h): what reports, telemetry
+ * and other readers see of the engine. Valid from lc_engine_create until
+ * lc_engine_destroy; the main lcore reads it directly, other threads only
+ * through lc_stats_enter.
+ */
+const struct lc_stats_view *lc_engine_stats_view(const struct lc_engine *e);
 
 #endif
