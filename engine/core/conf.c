@@ -13,4 +13,5 @@ lc_capture_conf_init(struct lc_capture_conf *conf)
 	strcpy(conf->lcores, "auto");
 	strcpy(conf->format, "pcap");
 	conf->direct_io = true;
+	conf->flush_ms = 1000;
 }

@@ -63,6 +63,7 @@ struct lc_capture_conf {
 	uint32_t buffer_kib;	    /* -B: libpcap kernel buffer in KiB, 0 = default */
 	/* --forward: DPDK devargs of the port that re-sends accepted packets, "" = none */
 	char forward[1024];
+	uint32_t flush_ms; /* --flush-ms: a packet reaches the medium within this long, 0 = off */
 };
 
 /* Defaults for every field. */
