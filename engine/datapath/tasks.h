@@ -90,8 +90,8 @@ struct lc_writer_task {
 	enum lc_record_kind record;
 	bool nanosecond;
 	bool blocked; /* no free block: packets are dropped and counted */
-	struct lc_ring_counters *cnt[LC_WRITER_MAX_RINGS]; /* owner */
 	struct lc_shared *shared;
+	struct lc_ring_counters *cnt[LC_WRITER_MAX_RINGS]; /* owner */
 
 	unsigned int id;
 	uint16_t nb_rings;
