@@ -235,7 +235,7 @@ lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_err
 	unsigned int i;
 
 	for (i = 0; i < e->nb_writers; i++) {
-		const struct lc_medium *m = &e->writers[i].medium;
+		const struct lc_medium *m = &e->writers[i].files[0].medium;
 
 		/* stdout belongs to whoever opened it: leave it alone. */
 		if (!m->seekable)

@@ -119,16 +119,8 @@ lc_engine_destroy(struct lc_engine *e)
 		rte_eal_mp_wait_lcore();
 	}
 	lc_rotate_destroy(e);
-	for (i = 0; i < e->nb_writers; i++) {
-		struct lc_writer_task *w = &e->writers[i];
-
-		if (w->medium.ops != NULL && w->medium.fd >= 0 && !e->joined) {
-			w->medium.ops->close(&w->medium, NULL, 0, 0, 0);
-			if (w->rot != NULL)
-				unlink(w->medium.path); /* a temporary file never finished */
-		}
-		lc_writer_free(w);
-	}
+	for (i = 0; i < e->nb_writers; i++)
+		lc_writer_free(&e->writers[i]); /* closes files never finished */
 	for (i = 0; i < e->nb_rx; i++)
 		lc_filter_unload(&e->rx[i].filter);
 	for (i = 0; i < e->nb_rings; i++)

@@ -49,6 +49,7 @@ int
 lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
+	struct lc_medium *m = &w->files[0].medium; /* no rotation: one file, slot 0 */
 	bool rotating = lc_rotate_enabled(e);
 
 	w->snaplen = c->snaplen;
@@ -56,15 +57,16 @@ lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *e
 	w->clock = e->tsc_clock;
 	w->tsc_hz = lc_tsc_hz();
 	w->stop_on_disk_full = c->stop_on_disk_full;
+	w->flush_ms = c->flush_ms;
 	if (output_path(c->output, w->id, rotating && c->rotate_secs != 0, e->writer_path[w->id],
 			    PATH_MAX, err) < 0)
 		return -1;
 	/* With rotation, core/rotate.c opens the files (lc_rotate_setup). */
 	if (rotating)
 		return 0;
-	if (lc_medium_fd_ops.open(&w->medium, e->writer_path[w->id], c->direct_io, err) < 0)
+	if (lc_medium_fd_ops.open(m, e->writer_path[w->id], c->direct_io, err) < 0)
 		return -1;
-	w->o_direct = w->medium.direct;
+	w->o_direct = m->direct;
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * pcapng format (draft-ietf-opsawg-pcapng): the file header is one Section
  * Header Block and one Interface Description Block per (port, queue) feeding
  * the writer; packets are Enhanced Packet Blocks, laid out inline by the
- * writer loop; a file ends with one Interface Statistics Block per
+ * writer loop (datapath/record.h); a file ends with one Interface Statistics Block per
  * interface. Host byte order, as libpcap and dumpcap write it.
  *
  * rte_pcapng is not used: it writes through its own fd with one writev per
