@@ -20,13 +20,13 @@
 struct lc_pcap_task {
 	pcap_t *handle;
 	int fd;			  /* pcap_fileno */
-	struct lc_rx_task *rx;	  /* identity and counters: received = ps_recv */
+	struct lc_rx_task *rx;	  /* identity and counters: received = delivered + ps_drop */
 	struct lc_writer_task *w; /* this thread's writer, fed as its ring 0 */
 	struct lc_shared *shared;
 	bool nano;	/* the handle gives nanosecond stamps */
 	int timeout_ms; /* pcap timeout = TPACKET_V3 block retire timeout */
 	/* owner: last raw pcap_stat values, for wrap-safe 32-bit deltas */
-	unsigned int last_recv, last_drop, last_ifdrop;
+	unsigned int last_drop, last_ifdrop;
 	uint64_t next_stats_ns;
 	pthread_t thread;
 	bool started;
