@@ -25,7 +25,7 @@ struct lc_port {
 	int socket;
 	struct lc_pmd_profile prof;
 	uint16_t nb_rxq; /* hardware rx queues configured */
-	bool sw_spread;	 /* one queue, software RSS over the writers */
+	bool sw_spread;	 /* software RSS: every queue feeds every writer */
 	struct rte_mempool *pool;
 	uint32_t pool_size;
 	bool hw_ts; /* NIC timestamps in use */

@@ -148,29 +148,45 @@ pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int n
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/*
+ * Rx queues and how packets reach the writers. Some devices receive on
+ * queues of their own whatever is configured (net_af_packet qpairs: sockets
+ * in a PACKET_FANOUT group; net_pcap: one rx_pcap file per queue; net_ring):
+ * rte_eth_dev_info reports them before configuration, and every one of
+ * them is configured and polled, or packets would vanish unread. Without
+ * hardware RSS over exactly the writers' queues, software spreads each
+ * queue's packets over the writers (sw_spread).
+ */
 static int
 configure_rss(struct lc_port *port, const struct rte_eth_dev_info *info, uint16_t nb_writers,
 		struct rte_eth_conf *conf, uint8_t *key, struct lc_error *err)
 {
 	const struct lc_pmd_profile *p = &port->prof;
 	uint64_t hf = p->rss_hf & info->flow_type_rss_offloads;
-	bool hw_ok = hf != 0 && info->max_rx_queues >= nb_writers;
+	uint16_t own = info->nb_rx_queues; /* the device's own queues, 0 if none yet */
+	bool hw_ok = hf != 0 && info->max_rx_queues >= nb_writers && own <= nb_writers;
 
-	port->nb_rxq = 1;
-	port->sw_spread = false;
+	if (own > LC_MAX_QUEUES)
+		return lc_error_set(err, LC_ERR_DEVICE,
+				"port %s (%s): the device receives on %u rx queues, linecap reads "
+				"at most %u: create it with fewer (e.g. qpairs=, rx_pcap=)",
+				port->name, port->driver, own, LC_MAX_QUEUES);
+	port->nb_rxq = own > 1 ? own : 1;
+	port->sw_spread = port->nb_rxq > 1; /* every queue feeds every writer */
 	if (nb_writers == 1)
 		return 0;
 	if (p->rss_mode == LC_RSS_HARDWARE && !hw_ok)
 		return lc_error_set(err, LC_ERR_DEVICE,
 				"port %s (%s): profile '%s' asks for hardware RSS, but the device "
-				"offers %u rx queues and RSS fields 0x%" PRIx64,
-				port->name, port->driver, p->name, info->max_rx_queues,
+				"offers %u rx queues (%u of its own) and RSS fields 0x%" PRIx64,
+				port->name, port->driver, p->name, info->max_rx_queues, own,
 				info->flow_type_rss_offloads);
 	if (p->rss_mode == LC_RSS_SOFTWARE || !hw_ok) {
 		port->sw_spread = true;
 		return 0;
 	}
 	port->nb_rxq = nb_writers;
+	port->sw_spread = false;
 	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 	conf->rx_adv_conf.rss_conf.rss_hf = hf;
 	conf->rx_adv_conf.rss_conf.rss_key_len = info->hash_key_size ? info->hash_key_size : 40;
