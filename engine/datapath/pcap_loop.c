@@ -43,15 +43,26 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	struct lc_pcap_task *t = (struct lc_pcap_task *)user;
 	uint64_t ns;
 
-	lc_counter_add(&t->rx->cnt->received, 1);
 	if (t->shared->count_limit != 0 && !budget_take(t->shared)) {
+		lc_counter_add(&t->rx->cnt->received, 1);
 		lc_counter_add(&t->rx->cnt->filtered, 1);
 		return;
 	}
 	ns = (uint64_t)h->ts.tv_sec * 1000000000u +
 	     (uint64_t)h->ts.tv_usec * (t->nano ? 1u : 1000u);
 	lc_counter_add(&t->rx->cnt->rx_bytes, h->len);
+	/*
+	 * Counted once appended: a file this packet makes the writer close
+	 * (-C, -G) reports in its statistics only the packets before it.
+	 */
 	lc_writer_append(t->w, 0, ns, bytes, h->caplen, h->len);
+	lc_counter_add(&t->rx->cnt->received, 1);
+}
+
+void
+lc_pcap_refresh_stats(void *arg)
+{
+	lc_pcap_read_stats(arg);
 }
 
 static bool

@@ -38,6 +38,13 @@ struct lc_pcap_task {
 /* Thread entry (arg = struct lc_pcap_task *). */
 void *lc_pcap_thread_main(void *arg);
 
+/*
+ * The writer's refresh_stats (arg = struct lc_pcap_task *): pcap_stats
+ * now, so that a closing file's ISB holds the kernel's drops so far. Runs
+ * in the capture thread, which owns the handle and feeds the writer.
+ */
+void lc_pcap_refresh_stats(void *arg);
+
 /* sources/pcap_live.c: called by the thread itself. */
 /* Let nothing more into the socket (reject-all kernel filter). 0 or -errno. */
 int lc_pcap_quiesce(struct lc_pcap_task *t);

@@ -153,6 +153,10 @@ struct lc_writer_task {
 	size_t header_len;
 	struct lc_clock clock; /* now, for -G while idle and pcapng statistics */
 	uint64_t start_ns;     /* capture start (pcapng isb_starttime) */
+	/* Optional: brings the producers' counters up to date right before a
+	 * closing file's statistics (pcapng ISB) are built; called by the writer. */
+	void (*refresh_stats)(void *arg);
+	void *refresh_arg;
 
 	struct lc_medium medium; /* the file being filled */
 	bool o_direct;		 /* opened with O_DIRECT */
