@@ -27,6 +27,7 @@ enum {
 	OPT_HELP,
 	OPT_SOURCE,
 	OPT_FORWARD,
+	OPT_MTU,
 };
 
 static const struct option capture_opts[] = {
@@ -57,6 +58,7 @@ static const struct option capture_opts[] = {
 		{"buffer-size", required_argument, NULL, 'B'},
 		{"source", required_argument, NULL, OPT_SOURCE},
 		{"forward", required_argument, NULL, OPT_FORWARD},
+		{"mtu", required_argument, NULL, OPT_MTU},
 		{NULL, 0, NULL, 0},
 };
 
@@ -78,6 +80,8 @@ lc_cli_usage(FILE *f)
 		   "  -c COUNT                 stop after COUNT packets\n"
 		   "  --duration SEC           stop after SEC seconds\n"
 		   "  --queues N               rx queues per port = writers = files (default 1)\n"
+		   "  --mtu N                  DPDK port MTU (default: from -s, up to the device's "
+		   "maximum)\n"
 		   "  --lcores auto|LIST       lcores, first is main (default auto)\n"
 		   "  --pmd-config NAME|FILE   PMD profile (default: chosen by driver)\n"
 		   "  --eal 'ARGS'             extra EAL arguments, e.g. '--no-huge -m 512'\n"
@@ -429,6 +433,11 @@ lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_error 
 			if (parse_u64("--queues", optarg, 1, LC_MAX_QUEUES, &v, err) < 0)
 				return -1;
 			c->nb_queues = (uint16_t)v;
+			break;
+		case OPT_MTU:
+			if (parse_u64("--mtu", optarg, 68, UINT16_MAX, &v, err) < 0)
+				return -1;
+			c->mtu = (uint32_t)v;
 			break;
 		case OPT_LCORES:
 			if (strlen(optarg) >= sizeof(c->lcores) || optarg[0] == '\0')

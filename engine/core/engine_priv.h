@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_dev.h>
 
@@ -35,6 +36,12 @@ struct lc_port {
 	bool started;
 	struct lc_afp_drops afp;       /* net_af_packet: its sockets' kernel drops */
 	uint32_t extra_mbufs;	       /* held elsewhere: the --forward port's tx rings */
+	uint32_t mtu_req, snaplen;     /* in: --mtu (0 = from snaplen), -s */
+	uint32_t afp_frame;	       /* net_af_packet: bytes its ring frames hold (framesz) */
+	uint32_t mtu;		       /* out: the port MTU */
+	uint32_t max_frame;	       /* out: the longest frame captured whole */
+	bool scatter;		       /* out: frames over one mbuf arrive as chains */
+	bool mtu_raised;	       /* out: the MTU was raised for the snap length */
 	struct lc_port_counters stats; /* main lcore only */
 };
 
@@ -106,6 +113,8 @@ int lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *er
 int lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lcores,
 		const struct lc_clock *tsc_clock, struct lc_error *err);
 void lc_port_read_stats(struct lc_port *port);
+/* The plan line's end: the MTU set and how frames fit the mbufs, "\n". */
+void lc_port_print_mtu(const struct lc_port *port, FILE *f);
 void lc_port_close(struct lc_port *port);
 
 /* tx descriptors per queue of a sending port (sources/dpdk_tx_port.c). */

@@ -63,6 +63,7 @@ struct lc_capture_conf {
 	uint32_t buffer_kib;	    /* -B: libpcap kernel buffer in KiB, 0 = default */
 	/* --forward: DPDK devargs of the port that re-sends accepted packets, "" = none */
 	char forward[1024];
+	uint32_t mtu; /* --mtu: port MTU, 0 = from the snap length and the device */
 };
 
 /* Defaults for every field. */
