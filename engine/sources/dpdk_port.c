@@ -158,7 +158,8 @@ static uint32_t
 pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int nb_lcores)
 {
 	const struct lc_pmd_profile *p = &port->prof;
-	uint32_t nb_rings = port->sw_spread ? nb_writers : port->nb_rxq;
+	/* software spreading: one ring from every queue to every writer */
+	uint32_t nb_rings = port->sw_spread ? (uint32_t)port->nb_rxq * nb_writers : port->nb_rxq;
 	uint64_t n;
 
 	/* Every place an mbuf can sit at once: rx descriptors, ring slots,
