@@ -119,6 +119,7 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "on-disk-full", LC_OPT_ENUM), CLI(conf.stop_on_disk_full),
 				.names = disk_full_names},
 		{OPT(0, "flush-ms", LC_OPT_UINT), CLI(conf.flush_ms), .min = 0, .max = 60000},
+		{OPT(0, "mtu", LC_OPT_UINT), CLI(conf.mtu), .min = 68, .max = UINT16_MAX},
 		{OPT('q', "quiet", LC_OPT_FLAG), CLI(conf.quiet), .min = true},
 		{OPT('v', "verbose", LC_OPT_FLAG), CLI(verbose), .min = true},
 		{OPT('Z', NULL, LC_OPT_FUNC), CLI(privs), .fn = opt_privs},

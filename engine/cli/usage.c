@@ -37,6 +37,8 @@ lc_cli_usage(FILE *f)
 		   "traffic\n"
 		   "                           (default 1000; 0 = only when a block fills or at "
 		   "close)\n"
+		   "  --mtu N                  DPDK port MTU (default: from -s, up to the device's "
+		   "maximum)\n"
 		   "  -Z UID[:GID]             after setup, run as UID:GID with no capabilities\n"
 		   "  --file-mode OCTAL        permissions of output files (default 0600)\n"
 		   "  --on-disk-full drop|stop  drop and retry until space returns (default), or "

@@ -74,13 +74,14 @@ print_plan(const struct lc_engine *e, FILE *f)
 
 		fprintf(f,
 				"port %u %s (%s): profile %s, %u rx queue%s x %u desc, %s, %u "
-				"mbufs, %s timestamps\n",
+				"mbufs, %s timestamps, ",
 				port->port_id, port->name, port->driver, port->prof.name,
 				port->nb_rxq, port->nb_rxq > 1 ? "s" : "", port->prof.rx_desc,
 				e->nb_writers == 1 ? "1 writer"
 				: port->sw_spread  ? "software symmetric RSS"
 						   : "hardware symmetric RSS",
 				port->pool_size, port->hw_ts ? "NIC" : "TSC");
+		lc_port_print_mtu(port, f);
 	}
 	fprintf(f, "plan: main lcore %u", pick->cpus[0]);
 	for (i = 0; i < e->nb_workers; i++) {
@@ -208,6 +209,8 @@ lc_engine_create(const struct lc_capture_conf *conf, const struct lc_lcore_plan 
 		/* --forward: the forward port's tx rings may hold this pool's mbufs. */
 		if (conf->forward[0] != '\0')
 			port->extra_mbufs = (uint32_t)e->nb_writers * LC_TX_PORT_DESC;
+		port->mtu_req = conf->mtu;
+		port->snaplen = conf->snaplen;
 		if (lc_port_configure(port, (uint16_t)e->nb_writers, e->plan.nb_cpus, &e->tsc_clock,
 				    err) < 0)
 			goto fail;

@@ -103,6 +103,9 @@ lc_pcap_engine_build(struct lc_engine *e, FILE *plan_out, struct lc_error *err)
 		w->id = i;
 		w->shared = &e->shared;
 		w->burst = 64;
+		/* Statistics blocks of files closed between two pcap_stats reads: exact. */
+		w->refresh_stats = lc_pcap_refresh_stats;
+		w->refresh_arg = &e->pcap[i];
 		if (lc_writer_open(e, w, err) < 0)
 			return -1;
 		setup_ring(e, i);

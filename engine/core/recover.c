@@ -3,33 +3,72 @@
  * Files a killed linecap left behind. With -C/-G every file is written as
  * DIR/.linecap-PID-WRITER-SEQ.part and renamed when complete, so after a
  * kill -9 the unfinished ones are still there under that name. The next run
- * that rotates into DIR finds those whose PID is gone: an empty one (opened
- * ahead, never written) is deleted; any other is cut back to its last whole
- * record (core/repair.c) and published as DIR/linecap-recovered-PID-WRITER-SEQ.pcap
- * (or .pcapng), so no packet that reached the disk is lost or left hidden.
+ * that rotates into DIR finds those whose owner is gone: an empty one
+ * (opened ahead, never written) is deleted; any other is cut back to its
+ * last whole record (core/repair.c) and published as
+ * DIR/linecap-recovered-PID-WRITER-SEQ.pcap (or .pcapng), so no packet that
+ * reached the disk is lost or left hidden.
+ *
+ * The owner is gone when nobody holds the file's flock: the writer takes it
+ * when it opens the file (sinks/medium_fd.c) and the kernel releases it
+ * when the owner dies, in whatever PID namespace (a PID says nothing about
+ * a process of another container sharing the volume). The owner drops the
+ * lock a moment before it renames a finished file (close, then rename), so
+ * a free lock also needs a file nobody changed lately: 2 s, or 100 ms when
+ * the PID is gone here too (a kill -9 just before the next run).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/recover.h"
 #include "core/repair.h"
 
+#define QUIET_NS 2000000000ll	  /* unchanged this long: no live owner */
+#define QUIET_NS_GONE 100000000ll /* the same when the PID is gone here */
+
 static bool
-owner_gone(const char *name, int *pid, unsigned int *w, unsigned long long *seq)
+part_name(const char *name, int *pid, unsigned int *w, unsigned long long *seq)
 {
 	int end = 0;
 
-	if (sscanf(name, ".linecap-%d-%u-%llu.part%n", pid, w, seq, &end) != 3 ||
-			name[end] != '\0' || *pid <= 0 || *pid == (int)getpid())
-		return false;
-	return kill(*pid, 0) < 0 && errno == ESRCH;
+	return sscanf(name, ".linecap-%d-%u-%llu.part%n", pid, w, seq, &end) == 3 &&
+	       name[end] == '\0' && *pid > 0;
+}
+
+/*
+ * Open and lock `path` if its owner is gone: the fd (holding the lock until
+ * closed, so no other run takes the file meanwhile), else -1.
+ */
+static int
+take_orphan(const char *path, int pid, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct timespec now;
+	long long age;
+
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, st) != 0 || !S_ISREG(st->st_mode) ||
+			clock_gettime(CLOCK_REALTIME, &now) != 0) {
+		close(fd); /* locked: a live writer owns it */
+		return -1;
+	}
+	age = (long long)(now.tv_sec - st->st_ctim.tv_sec) * 1000000000ll +
+	      (now.tv_nsec - st->st_ctim.tv_nsec);
+	if (age >= QUIET_NS || (age >= QUIET_NS_GONE && kill(pid, 0) < 0 && errno == ESRCH))
+		return fd;
+	close(fd);
+	return -1;
 }
 
 static bool
@@ -62,30 +101,30 @@ lc_recover_parts(const char *dir, FILE *log)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		struct lc_error err = {0};
+		int fd;
 
-		if (!owner_gone(de->d_name, &pid, &w, &seq) ||
+		if (!part_name(de->d_name, &pid, &w, &seq) ||
 				(size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-						sizeof(path) ||
-				stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+						sizeof(path))
+			continue;
+		fd = take_orphan(path, pid, &st);
+		if (fd < 0)
 			continue;
 		if (st.st_size == 0) {
 			unlink(path); /* opened ahead, never written */
-			continue;
-		}
-		if ((size_t)snprintf(dst, sizeof(dst), "%s/linecap-recovered-%d-%u-%llu.%s", dir,
-				    pid, w, seq,
-				    is_pcapng(path) ? "pcapng" : "pcap") >= sizeof(dst))
-			continue;
-		if (lc_repair_file(log, path, &err) < 0) {
+		} else if ((size_t)snprintf(dst, sizeof(dst), "%s/linecap-recovered-%d-%u-%llu.%s",
+					   dir, pid, w, seq,
+					   is_pcapng(path) ? "pcapng" : "pcap") >= sizeof(dst)) {
+			/* no name for it: left as it is */
+		} else if (lc_repair_file(log, path, &err) < 0) {
 			fprintf(log, "linecap: left %s of a killed run as it is: %s\n", path,
 					err.msg);
-			continue;
-		}
-		if (rename(path, dst) == 0) {
+		} else if (rename(path, dst) == 0) {
 			fprintf(log, "linecap: recovered %s from a killed run (pid %d)\n", dst,
 					pid);
 			recovered++;
 		}
+		close(fd);
 	}
 	closedir(d);
 	return recovered;

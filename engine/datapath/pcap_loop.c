@@ -5,9 +5,15 @@
  *
  * Stop is exact: the thread shuts the socket with a reject-all kernel
  * filter, reads until the kernel has retired its last TPACKET_V3 block
- * (block timeout), then reads the final pcap_stats. From then on
- * ps_recv = delivered + ps_drop, and delivered = written + write errors
- * + packets past -c (counted as `filtered`).
+ * (block timeout), then reads the final pcap_stats.
+ *
+ * `received` counts what the path really received: each packet libpcap
+ * hands to on_packet, plus the kernel's drops (ps_drop). Not ps_recv: it
+ * also counts copies libpcap reads and discards (the outgoing copy of
+ * every packet on a loopback interface, outgoing CAN frames), and packets
+ * a filter libpcap runs in user space rejects. Then received = delivered
+ * + ps_drop, and delivered = written + write errors + packets past -c
+ * (counted as `filtered`).
  */
 #include <poll.h>
 #include <time.h>
@@ -38,13 +44,25 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	uint64_t ns;
 
 	if (t->shared->count_limit != 0 && !budget_take(t->shared)) {
+		lc_counter_add(&t->rx->cnt->received, 1);
 		lc_counter_add(&t->rx->cnt->filtered, 1);
 		return;
 	}
 	ns = (uint64_t)h->ts.tv_sec * 1000000000u +
 	     (uint64_t)h->ts.tv_usec * (t->nano ? 1u : 1000u);
 	lc_counter_add(&t->rx->cnt->rx_bytes, h->len);
+	/*
+	 * Counted once appended: a file this packet makes the writer close
+	 * (-C, -G) reports in its statistics only the packets before it.
+	 */
 	lc_writer_append(t->w, 0, ns, bytes, h->caplen, h->len);
+	lc_counter_add(&t->rx->cnt->received, 1);
+}
+
+void
+lc_pcap_refresh_stats(void *arg)
+{
+	lc_pcap_read_stats(arg);
 }
 
 static bool

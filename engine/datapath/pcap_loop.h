@@ -20,13 +20,13 @@
 struct lc_pcap_task {
 	pcap_t *handle;
 	int fd;			  /* pcap_fileno */
-	struct lc_rx_task *rx;	  /* identity and counters: received = ps_recv */
+	struct lc_rx_task *rx;	  /* identity and counters: received = delivered + ps_drop */
 	struct lc_writer_task *w; /* this thread's writer, fed as its ring 0 */
 	struct lc_shared *shared;
 	bool nano;	/* the handle gives nanosecond stamps */
 	int timeout_ms; /* pcap timeout = TPACKET_V3 block retire timeout */
 	/* owner: last raw pcap_stat values, for wrap-safe 32-bit deltas */
-	unsigned int last_recv, last_drop, last_ifdrop;
+	unsigned int last_drop, last_ifdrop;
 	uint64_t next_stats_ns;
 	pthread_t thread;
 	bool started;
@@ -37,6 +37,13 @@ struct lc_pcap_task {
 
 /* Thread entry (arg = struct lc_pcap_task *). */
 void *lc_pcap_thread_main(void *arg);
+
+/*
+ * The writer's refresh_stats (arg = struct lc_pcap_task *): pcap_stats
+ * now, so that a closing file's ISB holds the kernel's drops so far. Runs
+ * in the capture thread, which owns the handle and feeds the writer.
+ */
+void lc_pcap_refresh_stats(void *arg);
 
 /* sources/pcap_live.c: called by the thread itself. */
 /* Let nothing more into the socket (reject-all kernel filter). 0 or -errno. */

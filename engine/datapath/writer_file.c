@@ -65,7 +65,8 @@ if_stats(const struct lc_writer_task *w, uint16_t r, uint64_t now, struct lc_if_
 	st->start_ns = w->start_ns;
 	st->end_ns = now;
 	st->ifrecv = lc_counter_read(&rc->received);
-	st->ifdrop = lc_counter_read(&rc->ring_full) + lc_counter_read(&w->cnt[r]->write_errors);
+	st->ifdrop = lc_counter_read(&rc->ring_full) + lc_counter_read(&w->cnt[r]->write_errors) +
+		     lc_counter_read(&rc->ps_drop);
 	st->filteraccept = st->ifrecv - lc_counter_read(&rc->filtered);
 }
 

@@ -5,17 +5,69 @@
  * go through io_uring so the writer keeps packing the next block while the
  * disk takes the last one (sinks/uring_io.c); elsewhere they are
  * synchronous and complete at submit time.
+ *
+ * Rotation files (.linecap-PID-WRITER-SEQ.part, core/rotate.c) are created
+ * anew and flocked while open: the lock, which the kernel drops when the
+ * process dies, is how core/recover.c tells a live file from a killed
+ * run's, across PID namespaces.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <linecap/sink.h>
 
 #include "sinks/uring_io.h"
+
+/* Another run's name: tries with SEQ + k * 2^40, k < PART_TRIES. */
+#define PART_TRIES 16
+
+/*
+ * If `path` (m->path) names a rotation file, returns true and creates it
+ * (O_EXCL: never truncate a file of another run, live or killed) and locks
+ * it: *fd, or -1 with errno set. The name may be taken: a run with the same
+ * PID in another PID namespace, or a killed run's file not recovered yet;
+ * then `path` gets another SEQ.
+ */
+static bool
+open_part(char *path, size_t size, int flags, int *fd)
+{
+	const char *base = strrchr(path, '/');
+	unsigned long long seq;
+	unsigned int w, k;
+	int pid, end = 0, dirlen;
+
+	base = base != NULL ? base + 1 : path;
+	if (sscanf(base, ".linecap-%d-%u-%llu.part%n", &pid, &w, &seq, &end) != 3 ||
+			base[end] != '\0')
+		return false;
+	*fd = -1;
+	dirlen = (int)(base - path);
+	for (k = 0; k < PART_TRIES; k++) {
+		if (k > 0 && snprintf(path + dirlen, size - (size_t)dirlen,
+					     ".linecap-%d-%u-%llu.part", pid, w,
+					     seq + ((unsigned long long)k << 40)) >=
+						(int)size - dirlen) {
+			errno = ENAMETOOLONG;
+			return true;
+		}
+		*fd = open(path, (flags & ~O_TRUNC) | O_EXCL, 0666);
+		if (*fd >= 0) {
+			if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+				return true;
+			close(*fd);
+			*fd = -1;
+		} else if (errno != EEXIST) {
+			return true;
+		}
+	}
+	errno = EEXIST;
+	return true;
+}
 
 static int
 fd_open(struct lc_medium *m, const char *path, bool want_direct, struct lc_error *err)
@@ -29,6 +81,13 @@ fd_open(struct lc_medium *m, const char *path, bool want_direct, struct lc_error
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	if (strcmp(path, "-") == 0) {
 		fd = STDOUT_FILENO;
+	} else if (open_part(m->path, sizeof(m->path), flags, &fd)) {
+		if (fd < 0)
+			return lc_error_set(err, LC_ERR_OUTPUT, "cannot create '%s': %s", m->path,
+					strerror(errno));
+		/* tmpfs and some others refuse O_DIRECT with EINVAL: stay without. */
+		if (want_direct && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_DIRECT) == 0)
+			m->direct = true;
 	} else {
 		if (want_direct)
 			fd = open(path, flags | O_DIRECT, 0666);

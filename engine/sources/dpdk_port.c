@@ -11,9 +11,12 @@
 #include <rte_dev.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_kvargs.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 #include <rte_mempool.h>
+
+#include <linecap/config.h>
 
 #include "datapath/flow_hash.h"
 #include "sources/afpacket_drops.h"
@@ -66,6 +69,24 @@ find_port(const char *name, uint16_t *port_id)
 	return -ENODEV;
 }
 
+/*
+ * net_af_packet copies each frame from its ring into one mbuf (no chains)
+ * and refuses an rx queue whose mbufs are smaller than a ring frame: the
+ * bytes a ring frame holds, from framesz= (PMD default 2048) less the
+ * tpacket2 header (32 bytes).
+ */
+static uint32_t
+afp_frame_bytes(const char *devargs)
+{
+	const char *args = strchr(devargs, ',');
+	struct rte_kvargs *kv = args != NULL ? rte_kvargs_parse(args + 1, NULL) : NULL;
+	const char *v = kv != NULL ? rte_kvargs_get(kv, "framesz") : NULL;
+	unsigned long framesz = v != NULL ? strtoul(v, NULL, 0) : 2048;
+
+	rte_kvargs_free(kv);
+	return framesz > 32 && framesz <= UINT16_MAX ? (uint32_t)framesz - 32 : 2016;
+}
+
 int
 lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 {
@@ -99,8 +120,10 @@ lc_port_probe(const char *devargs, struct lc_port *port, struct lc_error *err)
 		if (afp)
 			lc_afp_fdset_take(&before);
 		ret = rte_dev_probe(devargs);
-		if (afp && ret == 0)
+		if (afp && ret == 0) {
 			lc_afp_drops_attach(&port->afp, &before);
+			port->afp_frame = afp_frame_bytes(devargs);
+		}
 		if (ret < 0 && ret != -EEXIST)
 			return lc_error_set(err, LC_ERR_DEVICE,
 					"device '%s' not found or could not be created (%s): a "
@@ -192,7 +215,8 @@ static uint32_t
 pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int nb_lcores)
 {
 	const struct lc_pmd_profile *p = &port->prof;
-	uint32_t nb_rings = port->sw_spread ? nb_writers : port->nb_rxq;
+	/* software spreading: one ring from every queue to every writer */
+	uint32_t nb_rings = port->sw_spread ? (uint32_t)port->nb_rxq * nb_writers : port->nb_rxq;
 	uint64_t n;
 
 	/* Every place an mbuf can sit at once: rx descriptors, ring slots,
@@ -204,35 +228,139 @@ pool_size_needed(const struct lc_port *port, uint16_t nb_writers, unsigned int n
 	return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/*
+ * Rx queues and how packets reach the writers. Some devices receive on
+ * queues of their own whatever is configured (net_af_packet qpairs: sockets
+ * in a PACKET_FANOUT group; net_pcap: one rx_pcap file per queue; net_ring):
+ * rte_eth_dev_info reports them before configuration, and every one of
+ * them is configured and polled, or packets would vanish unread. Without
+ * hardware RSS over exactly the writers' queues, software spreads each
+ * queue's packets over the writers (sw_spread).
+ */
 static int
 configure_rss(struct lc_port *port, const struct rte_eth_dev_info *info, uint16_t nb_writers,
 		struct rte_eth_conf *conf, uint8_t *key, struct lc_error *err)
 {
 	const struct lc_pmd_profile *p = &port->prof;
 	uint64_t hf = p->rss_hf & info->flow_type_rss_offloads;
-	bool hw_ok = hf != 0 && info->max_rx_queues >= nb_writers;
+	uint16_t own = info->nb_rx_queues; /* the device's own queues, 0 if none yet */
+	bool hw_ok = hf != 0 && info->max_rx_queues >= nb_writers && own <= nb_writers;
 
-	port->nb_rxq = 1;
-	port->sw_spread = false;
+	if (own > LC_MAX_QUEUES)
+		return lc_error_set(err, LC_ERR_DEVICE,
+				"port %s (%s): the device receives on %u rx queues, linecap reads "
+				"at most %u: create it with fewer (e.g. qpairs=, rx_pcap=)",
+				port->name, port->driver, own, LC_MAX_QUEUES);
+	port->nb_rxq = own > 1 ? own : 1;
+	port->sw_spread = port->nb_rxq > 1; /* every queue feeds every writer */
 	if (nb_writers == 1)
 		return 0;
 	if (p->rss_mode == LC_RSS_HARDWARE && !hw_ok)
 		return lc_error_set(err, LC_ERR_DEVICE,
 				"port %s (%s): profile '%s' asks for hardware RSS, but the device "
-				"offers %u rx queues and RSS fields 0x%" PRIx64,
-				port->name, port->driver, p->name, info->max_rx_queues,
+				"offers %u rx queues (%u of its own) and RSS fields 0x%" PRIx64,
+				port->name, port->driver, p->name, info->max_rx_queues, own,
 				info->flow_type_rss_offloads);
 	if (p->rss_mode == LC_RSS_SOFTWARE || !hw_ok) {
 		port->sw_spread = true;
 		return 0;
 	}
 	port->nb_rxq = nb_writers;
+	port->sw_spread = false;
 	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 	conf->rx_adv_conf.rss_conf.rss_hf = hf;
 	conf->rx_adv_conf.rss_conf.rss_key_len = info->hash_key_size ? info->hash_key_size : 40;
 	lc_sym_rss_key(key, conf->rx_adv_conf.rss_conf.rss_key_len);
 	conf->rx_adv_conf.rss_conf.rss_key = key;
 	return 0;
+}
+
+/* Bytes a frame has beyond its MTU on this device (ethdev's own rule). */
+static uint32_t
+mtu_overhead(const struct rte_eth_dev_info *info)
+{
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		return info->max_rx_pktlen - info->max_mtu;
+	return RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+}
+
+/*
+ * Frame sizes, on a configured port, from the snap length and the device:
+ *   - the mbufs: rx scatter (chains) where the device has it and the snap
+ *     length exceeds one mbuf; net_af_packet gets mbufs as big as its ring
+ *     frames (framesz=), which it needs;
+ *   - the MTU: --mtu, else what the snap length asks, at least 1500, at most
+ *     what the device (max_mtu, max_rx_pktlen) and, without scatter, one
+ *     mbuf take. Only ever raised: a PMD whose MTU is a kernel interface's
+ *     (net_af_packet, net_tap) must not shrink it. A PMD that has no MTU
+ *     (ENOTSUP) keeps its own.
+ */
+static int
+set_frames(struct lc_port *port, const struct rte_eth_dev_info *info, struct rte_eth_conf *conf,
+		uint16_t nb_txq, struct lc_error *err)
+{
+	uint32_t oh = mtu_overhead(info), snap = port->snaplen ? port->snaplen : 262144;
+	uint32_t dev_max = info->max_rx_pktlen > oh ? info->max_rx_pktlen - oh : 0;
+	uint32_t room = port->prof.mbuf_data_room - RTE_PKTMBUF_HEADROOM, want;
+	uint16_t cur = RTE_ETHER_MTU;
+	int ret;
+
+	if (port->afp_frame > room) {
+		if (port->afp_frame + RTE_PKTMBUF_HEADROOM > UINT16_MAX)
+			return lc_error_set(err, LC_ERR_DEVICE,
+					"port %s: framesz needs mbufs over 64 KiB", port->name);
+		room = port->afp_frame;
+		port->prof.mbuf_data_room = (uint16_t)(room + RTE_PKTMBUF_HEADROOM);
+	}
+	if ((info->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) && snap > room) {
+		conf->rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		port->scatter = true;
+		ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, nb_txq, conf);
+		if (ret != 0)
+			return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): rx scatter: %s",
+					port->name, port->driver, strerror(-ret));
+	}
+	dev_max = RTE_MIN(dev_max, (uint32_t)info->max_mtu);
+	if (!port->scatter)
+		dev_max = RTE_MIN(dev_max, room > oh ? room - oh : 0);
+	if (port->mtu_req != 0 && (port->mtu_req < info->min_mtu || port->mtu_req > dev_max))
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--mtu %u: port %s (%s) takes an MTU from %u to %u", port->mtu_req,
+				port->name, port->driver, info->min_mtu, dev_max);
+	want = port->mtu_req != 0
+			       ? port->mtu_req
+			       : RTE_MIN(RTE_MAX(snap - RTE_MIN(snap, oh), (uint32_t)RTE_ETHER_MTU),
+						 dev_max);
+	rte_eth_dev_get_mtu(port->port_id, &cur);
+	port->mtu = cur;
+	if (want > cur || (port->mtu_req != 0 && want != cur)) {
+		ret = rte_eth_dev_set_mtu(port->port_id, (uint16_t)want);
+		if (ret == 0) {
+			port->mtu_raised = want > cur;
+			port->mtu = want;
+		} else if (port->mtu_req != 0)
+			return lc_error_set(err, LC_ERR_DEVICE,
+					"--mtu %u: port %s (%s) refuses it: %s", want, port->name,
+					port->driver, strerror(-ret));
+	}
+	port->max_frame = port->scatter		 ? port->mtu + oh
+			  : port->afp_frame != 0 ? port->afp_frame
+						 : room;
+	return 0;
+}
+
+void
+lc_port_print_mtu(const struct lc_port *port, FILE *f)
+{
+	if (port->afp.n > 0)
+		fprintf(f, "MTU of the kernel interface, frames up to %u bytes whole (framesz)\n",
+				port->max_frame);
+	else
+		fprintf(f, "MTU %u (%s), frames up to %u bytes whole (%s)\n", port->mtu,
+				port->mtu_req != 0 ? "--mtu"
+				: port->mtu_raised ? "raised for the snap length"
+						   : "the device's",
+				port->max_frame, port->scatter ? "rx scatter" : "one mbuf each");
 }
 
 int
@@ -257,6 +385,18 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 	if (port->prof.hw_timestamp && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP))
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 
+	ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, 0, &conf);
+	if (ret != 0) {
+		/* Some PMDs insist on a tx queue even for receive-only use. */
+		nb_txq = 1;
+		ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, nb_txq, &conf);
+	}
+	if (ret != 0)
+		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): configure failed: %s",
+				port->name, port->driver, strerror(-ret));
+	if (set_frames(port, &info, &conf, nb_txq, err) < 0)
+		return -1;
+
 	need = pool_size_needed(port, nb_writers, nb_lcores);
 	if (port->prof.mbuf_pool_size != 0 && port->prof.mbuf_pool_size < need)
 		return lc_error_set(err, LC_ERR_CONFIG,
@@ -276,16 +416,6 @@ lc_port_configure(struct lc_port *port, uint16_t nb_writers, unsigned int nb_lco
 				(double)port->pool_size * (port->prof.mbuf_data_room + 192) /
 						1048576.0,
 				port->socket, rte_strerror(rte_errno));
-
-	ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, 0, &conf);
-	if (ret != 0) {
-		/* Some PMDs insist on a tx queue even for receive-only use. */
-		nb_txq = 1;
-		ret = rte_eth_dev_configure(port->port_id, port->nb_rxq, nb_txq, &conf);
-	}
-	if (ret != 0)
-		return lc_error_set(err, LC_ERR_DEVICE, "port %s (%s): configure failed: %s",
-				port->name, port->driver, strerror(-ret));
 	nb_rxd = port->prof.rx_desc;
 	ret = rte_eth_dev_adjust_nb_rx_tx_desc(port->port_id, &nb_rxd, &nb_txd);
 	if (ret != 0)

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +41,28 @@ attach_reject_all(int fd)
 	struct sock_fprog prog = {.len = 1, .filter = &insn};
 
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) == 0 ? 0 : -errno;
+}
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23 /* Linux 4.20 */
+#endif
+
+/*
+ * On a loopback interface every packet passes the socket twice; libpcap
+ * discards the outgoing copy. Let the kernel skip it, so that its drop
+ * count (ps_drop) only holds packets libpcap would have delivered. Best
+ * effort: older kernels keep the copy, which then only shows in drops.
+ */
+static void
+skip_loopback_copies(int fd, const char *ifname)
+{
+	struct ifreq ifr;
+	int one = 1;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_LOOPBACK))
+		(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
 }
 
 int
@@ -75,6 +99,7 @@ lc_pcap_open(struct lc_pcap_task *t, const char *ifname, const struct lc_capture
 	if (rc < 0)
 		return lc_error_set(err, LC_ERR_DEVICE, "%s: cannot attach a kernel filter: %s",
 				ifname, strerror(-rc));
+	skip_loopback_copies(t->fd, ifname);
 	return 0;
 }
 
@@ -154,13 +179,17 @@ lc_pcap_read_stats(struct lc_pcap_task *t)
 
 	if (pcap_stats(t->handle, &ps) != 0)
 		return;
-	/* libpcap's counters are 32 bits: add the difference modulo 2^32. */
-	lc_counter_add(&c->received, (uint32_t)(ps.ps_recv - t->last_recv));
+	/*
+	 * libpcap's counters are 32 bits: add the difference modulo 2^32. A
+	 * packet the kernel dropped was received too; the delivered ones are
+	 * counted as they arrive (datapath/pcap_loop.c). ps_recv is not used:
+	 * it also counts the copies libpcap discards (outgoing packets on lo).
+	 */
+	lc_counter_add(&c->received, (uint32_t)(ps.ps_drop - t->last_drop));
 	lc_counter_add(&c->ps_drop, (uint32_t)(ps.ps_drop - t->last_drop));
 	/* The interface's drops, the same for every socket on it: count once. */
 	if (t->rx->queue_id == 0)
 		lc_counter_add(&c->ps_ifdrop, (uint32_t)(ps.ps_ifdrop - t->last_ifdrop));
-	t->last_recv = ps.ps_recv;
 	t->last_drop = ps.ps_drop;
 	t->last_ifdrop = ps.ps_ifdrop;
 }
