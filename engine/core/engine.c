@@ -77,6 +77,7 @@ int
 lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &e->conf;
+	struct lc_medium *m = &w->files[0].medium; /* no rotation: one file, slot 0 */
 	bool rotating = lc_rotate_enabled(e);
 
 	w->snaplen = c->snaplen;
@@ -84,15 +85,16 @@ lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *e
 	w->clock = e->tsc_clock;
 	w->tsc_hz = lc_tsc_hz();
 	w->stop_on_disk_full = c->stop_on_disk_full;
+	w->flush_ms = c->flush_ms;
 	if (output_path(c->output, w->id, rotating && c->rotate_secs != 0, e->writer_path[w->id],
 			    PATH_MAX, err) < 0)
 		return -1;
 	/* With rotation, core/rotate.c opens the files (lc_rotate_setup). */
 	if (rotating)
 		return 0;
-	if (lc_medium_fd_ops.open(&w->medium, e->writer_path[w->id], c->direct_io, err) < 0)
+	if (lc_medium_fd_ops.open(m, e->writer_path[w->id], c->direct_io, err) < 0)
 		return -1;
-	w->o_direct = w->medium.direct;
+	w->o_direct = m->direct;
 	return 0;
 }
 
@@ -513,7 +515,7 @@ lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_err
 	unsigned int i;
 
 	for (i = 0; i < e->nb_writers; i++) {
-		const struct lc_medium *m = &e->writers[i].medium;
+		const struct lc_medium *m = &e->writers[i].files[0].medium;
 
 		/* stdout belongs to whoever opened it: leave it alone. */
 		if (!m->seekable)
@@ -634,16 +636,8 @@ lc_engine_destroy(struct lc_engine *e)
 		rte_eal_mp_wait_lcore();
 	}
 	lc_rotate_destroy(e);
-	for (i = 0; i < e->nb_writers; i++) {
-		struct lc_writer_task *w = &e->writers[i];
-
-		if (w->medium.ops != NULL && w->medium.fd >= 0 && !e->joined) {
-			w->medium.ops->close(&w->medium, NULL, 0, 0, 0);
-			if (w->rot != NULL)
-				unlink(w->medium.path); /* a temporary file never finished */
-		}
-		lc_writer_free(w);
-	}
+	for (i = 0; i < e->nb_writers; i++)
+		lc_writer_free(&e->writers[i]); /* closes files never finished */
 	for (i = 0; i < e->nb_rx; i++)
 		lc_filter_unload(&e->rx[i].filter);
 	for (i = 0; i < e->nb_rings; i++)

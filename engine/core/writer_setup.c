@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Control plane: a writer's block buffers, made before launch, freed after join. */
+/*
+ * Control plane of a writer: its block buffers, made before launch, freed
+ * after join, and the sealed-block hook (linecap/block_hook.h).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_common.h>
 
+#include <linecap/block_hook.h>
+
+#include "core/engine_priv.h"
 #include "datapath/tasks.h"
 
 int
@@ -15,12 +22,15 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 	/* Room past block_size: one whole record, and the end-of-file statistics. */
 	size_t tail = fmt->if_stats != NULL ? (size_t)LC_WRITER_MAX_RINGS * LC_IF_STATS_MAX : 0;
 	size_t slack = RTE_ALIGN_CEIL(w->snaplen + fmt->record_overhead + tail, LC_BLOCK_ALIGN);
+	struct lc_wblock *b = &w->blocks[0];
 	unsigned int i;
 
 	if (header_len == 0 || header_len >= block_size / 2)
 		return -EINVAL;
 	w->block_size = block_size;
 	w->format = fmt;
+	w->record = fmt->record;
+	w->rec_overhead = (uint32_t)fmt->record_overhead;
 	w->rec_hdr_len = fmt->record == LC_RECORD_PCAPNG_EPB ? LC_PCAPNG_EPB_HDR_LEN
 							     : LC_PCAP_RECORD_HDR_LEN;
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
@@ -34,18 +44,28 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		return -ENOMEM;
 	memcpy(w->header, header, header_len);
 	w->header_len = header_len;
-	w->cur = w->head = 0;
-	w->blocks[0].state = LC_BLOCK_FILLING;
-	w->blocks[0].medium = &w->medium;
-	w->blocks[0].offset = 0;
+	w->flush_cycles = (uint64_t)w->flush_ms * w->tsc_hz / 1000u;
+	w->head = w->tail = 0;
+	w->blk = b;
+	w->buf = b->buf;
+	b->state = LC_BLOCK_FILLING;
+	b->offset = 0;
 	if (w->rot == NULL) {
-		memcpy(w->blocks[0].buf, header, header_len);
+		/* One file, opened by the control plane into slot 0. */
+		w->fcur = 0;
+		w->files[0].busy = true;
+		w->files[0].seq = 0;
+		w->file_seq = 1;
+		b->file = 0;
+		memcpy(b->buf, header, header_len);
+		b->first_rec = (uint32_t)header_len;
 		w->used = header_len;
 		w->file_open = true;
 		w->rot_end_ns = UINT64_MAX;
 		w->rot_size = UINT64_MAX;
 	} else {
-		/* The first file is taken from the spare on the first packet. */
+		/* The first file is taken from the spare on the first packet, into slot 0. */
+		w->fcur = LC_WRITER_FILES - 1;
 		w->used = 0;
 		w->file_open = false;
 		w->rot_end_ns = 0;
@@ -60,6 +80,7 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 			w->rot_size -= RTE_MIN(w->rot_size, stats_len);
 		}
 	}
+	lc_writer_limits(w);
 	return 0;
 }
 
@@ -68,6 +89,16 @@ lc_writer_free(struct lc_writer_task *w)
 {
 	unsigned int i;
 
+	/* Files never finished (the engine was not joined): close; a temporary one goes. */
+	for (i = 0; i < LC_WRITER_FILES; i++) {
+		struct lc_medium *m = &w->files[i].medium;
+
+		if (m->ops == NULL || m->fd < 0)
+			continue;
+		m->ops->close(m, NULL, 0, 0, 0);
+		if (w->rot != NULL)
+			unlink(m->path);
+	}
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
 		free(w->blocks[i].buf);
 		w->blocks[i].buf = NULL;
@@ -76,4 +107,17 @@ lc_writer_free(struct lc_writer_task *w)
 	w->carry = NULL;
 	free(w->header);
 	w->header = NULL;
+}
+
+int
+lc_engine_set_block_hook(struct lc_engine *e, const struct lc_block_hook *hook)
+{
+	struct lc_block_hook none = {0};
+	unsigned int i;
+
+	if (e->start_ns != 0)
+		return -EBUSY;
+	for (i = 0; i < e->nb_writers; i++)
+		e->writers[i].hook = hook != NULL ? *hook : none;
+	return 0;
 }

@@ -14,12 +14,15 @@
 
 #include <rte_common.h>
 
+#include <linecap/block_hook.h>
 #include <linecap/config.h>
 #include <linecap/sink.h>
 #include <linecap/stats.h>
 
+#include "datapath/block_ring.h"
 #include "datapath/flow_hash.h"
 #include "datapath/tstamp.h"
+#include "datapath/writer_file.h"
 
 struct rte_ring;
 struct rte_mbuf;
@@ -67,125 +70,103 @@ struct lc_rx_task {
 	uint32_t fwd_max_len; /* longer packets may be refused alone (MTU) */
 } __rte_cache_aligned;
 
-#define LC_WRITER_MAX_RINGS (LC_MAX_PORTS * LC_MAX_QUEUES)
-#define LC_WRITER_BLOCKS 4
-
-enum lc_block_state {
-	LC_BLOCK_FREE = 0,
-	LC_BLOCK_FILLING,  /* records are being packed into it */
-	LC_BLOCK_INFLIGHT, /* submitted to the medium */
-	LC_BLOCK_DONE,	   /* on the medium, not yet retired */
-	LC_BLOCK_FAILED,   /* the medium refused it; retried in place */
-};
-
-/* One write block: block_size bytes plus room for one whole record. */
-struct lc_wblock {
-	uint8_t *buf;
-	struct lc_medium *medium; /* the file it belongs to */
-	uint64_t offset;	  /* file offset of buf[0] */
-	size_t len;		  /* bytes submitted (resubmitted as is on retry) */
-	bool last_of_file;	  /* its retirement completes a rotated file */
-	uint32_t tail_partial;	  /* head bytes of a record that ends in the next block */
-	enum lc_block_state state;
-	int res;
-	/* Records that end in this block, per ring: written when it retires. */
-	uint32_t pend[LC_WRITER_MAX_RINGS];
-	uint64_t pend_bytes[LC_WRITER_MAX_RINGS];
-};
-
-/* Files a writer may have closed while their last blocks are still in flight. */
-#define LC_WRITER_CLOSING 2
-/* Finished files waiting for the control thread (rename, -W, -z). */
-#define LC_ROTATE_QUEUE 8
-
-/* A rotated file whose last blocks are still on their way to the medium. */
-struct lc_wfile {
-	struct lc_medium medium;
-	uint64_t boundary; /* file offset after the last retired whole record */
-	uint64_t len;	   /* the file's exact length (the last block is padded) */
-	uint64_t start_ns; /* names the file: -G window start, else first stamp */
-	bool busy;
-};
-
-/* A finished file, handed from the writer to the control thread. */
-struct lc_done_file {
-	struct lc_medium medium; /* still open (fd >= 0), or already closed */
-	uint64_t len;		 /* cut the file to this length, then publish it */
-	uint64_t start_ns;
-};
-
 /*
- * The writer's side of rotation, shared with the control thread
- * (core/rotate.c): the next file opened ahead of time, and a single-producer
- * single-consumer queue of finished files.
- */
-struct lc_rotation {
-	uint64_t size_limit; /* -C in bytes, UINT64_MAX = none */
-	uint64_t period_ns;  /* -G, 0 = none */
-	struct lc_medium spare;
-	volatile int spare_ready; /* 1: spare is open (release by its writer) */
-	struct lc_done_file queue[LC_ROTATE_QUEUE];
-	uint32_t q_head; /* next to write: the writer (release) */
-	uint32_t q_tail; /* next to read: the control thread (release) */
-};
-
-/*
- * One writer: drains its rings into one output through a ring of blocks.
- * Blocks are submitted in file order and retired in file order, so
- * `written` only ever counts a prefix of the file.
+ * One writer: drains its rings into one output through a ring of blocks
+ * (datapath/block_ring.c) and a file layer above it (datapath/writer_file.c);
+ * the packet loop is datapath/writer_loop.c. Blocks are submitted in file
+ * order and retired in file order, so `written` only ever counts a prefix of
+ * the file. Everything below is owned by the writer's thread once launched.
  */
 struct lc_writer_task {
+	/* Per packet (datapath/writer_loop.c). */
+	struct lc_wblock *blk; /* the block being filled (LC_RING_CUR) */
+	uint8_t *buf;	       /* its data */
+	size_t used;	       /* bytes in it */
+	uint64_t limit_ns;     /* stamps from here take the slow path: rot_end_ns, 0 if blocked */
+	uint64_t room;	       /* used + caplen beyond this reaches -C: the slow path */
+	size_t block_size;
+	uint32_t snaplen;
+	uint32_t rec_hdr_len; /* bytes before a record's data: pcap header or EPB head */
+	enum lc_record_kind record;
+	bool nanosecond;
+	bool blocked; /* no free block: packets are dropped and counted */
+	struct lc_ring_counters *cnt[LC_WRITER_MAX_RINGS]; /* owner */
+	struct lc_shared *shared;
+
 	unsigned int id;
 	uint16_t nb_rings;
 	uint16_t burst;
 	struct rte_ring *rings[LC_WRITER_MAX_RINGS];
 	struct lc_rx_task *producers[LC_WRITER_MAX_RINGS]; /* ring i's rx */
-	struct lc_ring_counters *cnt[LC_WRITER_MAX_RINGS]; /* owner */
-	struct lc_shared *shared;
-	uint32_t snaplen;
-	bool nanosecond;
 	const struct lc_format_ops *format;
-	uint32_t rec_hdr_len;
-	uint64_t tsc_hz; /* for the 100 ms retry of a failed block */ /* bytes before a record's
-									 data: pcap header or EPB
-									 head */
-	uint8_t *header; /* the file header, written at the start of every file */
+	uint32_t rec_overhead; /* the format's largest record overhead */
+	uint64_t tsc_hz;       /* for the 100 ms retry of a failed block */
+	uint8_t *header;       /* the file header, written at the start of every file */
 	size_t header_len;
 	struct lc_clock clock; /* now, for -G while idle and pcapng statistics */
 	uint64_t start_ns;     /* capture start (pcapng isb_starttime) */
-
-	struct lc_medium medium; /* the file being filled */
-	bool o_direct;		 /* opened with O_DIRECT */
-	struct lc_wblock blocks[LC_WRITER_BLOCKS];
-	unsigned int cur;  /* block being filled */
-	unsigned int head; /* oldest block not yet retired */
-	size_t used;	   /* bytes in blocks[cur] */
-	size_t block_size;
-	uint64_t boundary; /* file offset after the last retired whole record */
-	/* A record that straddled a sealed block while no block was free. */
-	uint8_t *carry;
-	uint32_t carry_len;
-	int carry_ring;
-	bool stop_on_disk_full; /* --on-disk-full stop: end capture at ENOSPC */
-	bool blocked;		/* no free block: packets are dropped and counted */
-	uint64_t retry_tsc;	/* when to resubmit a failed block */
+	bool o_direct;	       /* opened with O_DIRECT */
 	uint64_t write_calls;
 	int last_errno;
 
-	/* Rotation (-C, -G); rot == NULL: one file, never rotated. */
-	struct lc_rotation *rot;
-	bool file_open;	     /* medium holds an open file */
-	uint64_t rot_end_ns; /* stamps from here go to the next file; 0 = no file */
-	uint64_t rot_size;   /* -C bytes, UINT64_MAX = none */
-	uint64_t min_window; /* -G windows never go back (clock skew, idle close) */
-	uint64_t file_pkts;  /* records in the open file */
+	/* Block ring (datapath/block_ring.c). */
+	struct lc_wblock blocks[LC_WRITER_BLOCKS];
+	unsigned int head; /* oldest sealed block not yet retired (free-running) */
+	unsigned int tail; /* the block being filled (free-running) */
+	uint64_t next_off; /* file offset of the next block taken */
+	/* The tail of a record that straddled the last sealed block. */
+	uint8_t *carry;
+	uint32_t carry_len;
+	uint32_t carry_rec_len; /* the straddler's whole length */
+	uint16_t carry_ring;
+	bool stop_on_disk_full;	   /* --on-disk-full stop: end capture at ENOSPC */
+	uint64_t retry_tsc;	   /* when to resubmit a failed block */
+	struct lc_block_hook hook; /* sealed-block hook; hook.sealed NULL = none */
+
+	/* File layer (datapath/writer_file.c); files[0] without rotation. */
+	struct lc_wfile files[LC_WRITER_FILES];
+	unsigned int fcur;	 /* slot of the open (or last) file */
+	uint64_t file_seq;	 /* files opened so far */
+	bool file_open;		 /* files[fcur] is open for packets */
+	struct lc_rotation *rot; /* -C/-G, shared with core/rotate.c; NULL: one file */
+	uint64_t rot_end_ns;	 /* stamps from here go to the next file; 0 = no file */
+	uint64_t rot_size;	 /* -C bytes, UINT64_MAX = none */
+	uint64_t min_window;	 /* -G windows never go back (clock skew, idle close) */
 	uint64_t file_start_ns;
-	struct lc_wfile closing[LC_WRITER_CLOSING];
+	/*
+	 * --flush-ms: records wait at most this long in the block being filled
+	 * before they are written to a file (0 = off). flushed: bytes of that
+	 * block already on the medium; flush_tsc: when to write the rest.
+	 */
+	uint32_t flush_ms;
+	uint64_t flush_cycles;
+	size_t flushed;
+	uint64_t flush_tsc;
+	/*
+	 * Called, if set, right before a closing file's end-of-file statistics
+	 * (pcapng ISB) are taken, on the writer's thread, so a source whose
+	 * counters are read lazily (libpcap's pcap_stats) can refresh them.
+	 */
+	void (*refresh_stats)(void *arg);
+	void *refresh_arg;
 
 	uint16_t next_ring;			  /* owner: round-robin start */
 	volatile int done;			  /* owner: drained (release) */
 	struct rte_mbuf *burst_buf[LC_MAX_BURST]; /* owner: the dequeued burst */
 } __rte_cache_aligned;
+
+/*
+ * Refresh the per-packet limits (limit_ns, room) after the block being
+ * filled, the open file or `blocked` changed.
+ */
+static inline void
+lc_writer_limits(struct lc_writer_task *w)
+{
+	uint64_t off = LC_RING_CUR(w)->offset + w->rec_overhead;
+
+	w->limit_ns = w->blocked ? 0 : w->rot_end_ns;
+	w->room = w->rot_size > off ? w->rot_size - off : 0;
+}
 
 #define LC_MAX_TASKS_PER_WORKER (LC_MAX_PORTS * LC_MAX_QUEUES)
 
@@ -217,7 +198,8 @@ unsigned int lc_writer_poll(struct lc_writer_task *w);
 /*
  * writer fed without rings (libpcap path, same thread as the capture):
  * append one packet of `caplen` bytes at `data` (cut to the snaplen) as
- * ring `r`'s, and, when the capture is idle, collect writes and flush pipes.
+ * ring `r`'s; and lc_writer_idle after every pcap_dispatch: collect writes,
+ * flush pipes, write records older than --flush-ms, close an ended -G file.
  */
 void lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_t *data,
 		uint32_t caplen, uint32_t len);

@@ -125,6 +125,23 @@ fd_reap(struct lc_medium *m, unsigned int *tag, int *res, bool wait)
 }
 
 static int
+fd_flush(struct lc_medium *m, const void *buf, size_t len, uint64_t offset)
+{
+	int fl, ret;
+
+	if (!m->direct)
+		return write_all(m, buf, len, offset);
+	/* O_DIRECT off for this one write: nothing is in flight on the fd. */
+	fl = fcntl(m->fd, F_GETFL);
+	if (fl < 0 || fcntl(m->fd, F_SETFL, fl & ~O_DIRECT) < 0)
+		return -errno;
+	ret = write_all(m, buf, len, offset);
+	if (fcntl(m->fd, F_SETFL, fl) < 0 && ret == 0)
+		ret = -errno;
+	return ret;
+}
+
+static int
 fd_close(struct lc_medium *m, const void *tail, size_t tail_len, uint64_t offset,
 		uint64_t valid_len)
 {
@@ -157,5 +174,6 @@ const struct lc_medium_ops lc_medium_fd_ops = {
 		.open = fd_open,
 		.submit = fd_submit,
 		.reap = fd_reap,
+		.flush = fd_flush,
 		.close = fd_close,
 };

@@ -57,6 +57,14 @@ struct lc_medium_ops {
 	 */
 	int (*reap)(struct lc_medium *m, unsigned int *tag, int *res, bool wait);
 	/*
+	 * Light traffic (--flush-ms): write `len` bytes of `buf` at `offset`
+	 * now, synchronously, past O_DIRECT's alignment rules (any length, any
+	 * offset), so that a reader of the file sees them. Nothing of this
+	 * medium may be in flight. Later writes of the same range replace them.
+	 * Seekable media only. Returns 0 or -errno.
+	 */
+	int (*flush)(struct lc_medium *m, const void *buf, size_t len, uint64_t offset);
+	/*
 	 * Write the unaligned tail synchronously at `offset` (O_DIRECT dropped
 	 * first), then close. The file ends at offset + tail_len; if the tail
 	 * cannot be written, it is cut back to `valid_len`, the end of its last

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_BLOCK_HOOK_H
+#define LINECAP_BLOCK_HOOK_H
+
+/*
+ * The sealed-block hook: a callback that sees every block of an output file
+ * once, after the writer sealed it (its bytes are final) and before the
+ * block is handed to the medium. An index written beside each file, or
+ * inline compression, plug in here.
+ *
+ * A writer's blocks reach the hook in file order, and the blocks of one file
+ * are contiguous: each block's `offset` is the previous block's
+ * `offset + len`, from 0 (the file header) to the file's exact length (the
+ * end-of-file statistics of pcapng included). Blocks of different writers
+ * are independent. On a pipe (-w -) the "file" is the stream, and every
+ * partial flush to the reader is a block of its own.
+ *
+ * Light-traffic flushes (--flush-ms) write a prefix of a block that is still
+ * being filled; the hook does not see them: it sees the block once, whole,
+ * when it is sealed.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lc_engine;
+
+/* One sealed block. Valid only during the call. */
+struct lc_block_info {
+	const uint8_t *data; /* the block's bytes: bytes [offset, offset + len) of the file */
+	size_t len;	     /* > 0; O_DIRECT padding of a file's last block not included */
+	uint64_t offset;     /* file offset of data[0] */
+	unsigned int writer; /* the writer (= file of -w ...%q) */
+	uint64_t file_seq;   /* the writer's files, numbered in order from 0 */
+	/*
+	 * The file while it is written: the -w name, or with -C/-G its
+	 * temporary name (.linecap-PID-WRITER-SEQ.part), renamed to the final
+	 * name after its last block is on the medium.
+	 */
+	const char *path;
+	bool last_of_file; /* the file ends with this block */
+	/*
+	 * Packet records (pcap records, pcapng EPBs) whose FIRST byte lies in
+	 * this block. A record may end in the next block (it then counts here,
+	 * not there), so the counts of a file's blocks add up to the packets in
+	 * the file. File headers and pcapng statistics blocks are not packets.
+	 */
+	uint32_t nb_records;
+	uint32_t first_record; /* data offset where the first of them starts (== len if none) */
+	/*
+	 * Timestamps of the first and the last of those records, as stored in
+	 * the file, in ns since the epoch (microsecond files: multiples of
+	 * 1000). 0 when nb_records is 0.
+	 */
+	uint64_t first_ns;
+	uint64_t last_ns;
+};
+
+/*
+ * The callback. It runs on the writer's own thread (the writer lcore, or the
+ * libpcap capture thread; the writer's last block at the end of a capture
+ * on the thread that calls lc_engine_join), never concurrently for one
+ * writer, but concurrently for different writers. It must not block,
+ * allocate, take locks or make system calls that may sleep: the writer
+ * packs no packet while it runs. Zero cost when no hook is set.
+ */
+struct lc_block_hook {
+	void (*sealed)(const struct lc_block_info *b, void *arg);
+	void *arg;
+};
+
+/*
+ * Set the hook of every writer of `e` (NULL or sealed == NULL: none), after
+ * lc_engine_create and before lc_engine_start. 0, or -EBUSY once started.
+ */
+int lc_engine_set_block_hook(struct lc_engine *e, const struct lc_block_hook *hook);
+
+#endif
