@@ -156,7 +156,7 @@ lc_narrow_derive(const char *expr, struct lc_narrow *n)
 	n->nb = 0;
 	if (expr == NULL || strlen(expr) >= sizeof(buf))
 		return;
-	strcpy(buf, expr);
+	memcpy(buf, expr, strlen(expr) + 1);
 	for (w = strtok_r(buf, " \t\n", &save); w != NULL; w = strtok_r(NULL, " \t\n", &save)) {
 		if (nt == MAX_TOKENS || !word_ok(w))
 			return;

@@ -128,7 +128,8 @@ add_dir(struct query *q, const char *dir, struct lc_error *err)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		if (ret == 0)
 			ret = add_file(q, names[i], err);

@@ -114,7 +114,7 @@ rfc3339(const char *s, uint64_t *out)
 		if (!digits(s + n + 1, 2, &zh) || s[n + 3] != ':' || !digits(s + n + 4, 2, &zm) ||
 				zh > 23 || zm > 59)
 			return -1;
-		off = (zh * 3600 + zm * 60) * (s[n] == '-' ? -1 : 1);
+		off = ((int64_t)zh * 3600 + (int64_t)zm * 60) * (s[n] == '-' ? -1 : 1);
 		n += 6;
 	}
 	if (s[n] != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
