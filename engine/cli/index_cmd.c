@@ -35,7 +35,7 @@ usage(FILE *f)
 	fprintf(f, "Usage: linecap index [--unit-kib N] [--bloom-bytes N] [-q] FILE...\n"
 		   "  writes FILE.idx next to each pcap or pcapng FILE (atomically: .part then\n"
 		   "  rename), for linecap query\n"
-		   "  --unit-kib N      bytes of records per index entry, in KiB (default 1024)\n"
+		   "  --unit-kib N      bytes of records per index entry, in KiB (default 256)\n"
 		   "  --bloom-bytes N   key summary per entry, a power of two 64..65536 (default "
 		   "4096)\n"
 		   "  -q                no line per file\n");

@@ -16,8 +16,8 @@
 #include "index/idx_format.h"
 
 /* Units and Bloom filters of `linecap index` (see the report for the measurements). */
-#define LC_IDX_DEFAULT_UNIT (1024u * 1024u) /* bytes of records per unit */
-#define LC_IDX_DEFAULT_BLOOM 4096u	    /* bytes per unit: 32768 bits */
+#define LC_IDX_DEFAULT_UNIT (256u * 1024u) /* bytes of records per unit */
+#define LC_IDX_DEFAULT_BLOOM 4096u	   /* bytes per unit: 32768 bits */
 #define LC_IDX_DEFAULT_K 4u
 
 struct lc_idx_opts {
