@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "index/crc32c.h"
+#include "index/idx_unit.h"
 #include "index/index.h"
 #include "replay/pcap_reader.h"
 
@@ -22,14 +23,9 @@
 #define PCAPNG_IDB_TYPE 1u
 
 struct builder {
-	const struct lc_idx_opts *o;
 	int fd;
-	struct lc_idx_header h;
-	struct lc_idx_unit u; /* the open unit (packets == 0: none) */
-	uint8_t *entry;	      /* fixed part + Bloom of the open unit */
-	uint64_t last_ts;
+	struct lc_idx_acc a;
 	uint64_t prev_end;
-	uint32_t opaque_units;
 };
 
 static int
@@ -54,21 +50,17 @@ write_all(int fd, const void *buf, size_t len, off_t at)
 static int
 close_unit(struct builder *b, int rfd)
 {
-	size_t esz = lc_idx_entry_size(&b->h);
+	size_t esz = lc_idx_entry_size(&b->a.h);
+	uint64_t at = LC_IDX_HDR_SIZE + (uint64_t)b->a.h.nb_units * esz;
+	struct lc_idx_unit u;
+	const uint8_t *e = lc_idx_acc_cut(&b->a, &u);
 
-	if (b->u.packets == 0)
+	if (e == NULL)
 		return 0;
-	lc_idx_entry_encode(&b->u, b->entry);
-	if (write_all(b->fd, b->entry, esz, (off_t)(LC_IDX_HDR_SIZE + b->h.nb_units * esz)) < 0)
+	if (write_all(b->fd, e, esz, (off_t)at) < 0)
 		return -1;
-	b->h.entries_crc = lc_crc32c(b->h.entries_crc, b->entry, esz);
-	b->h.nb_units++;
-	if (b->u.flags & LC_IDX_UNIT_OPAQUE)
-		b->opaque_units++;
 	/* What we read once need not stay in the page cache. */
-	posix_fadvise(rfd, (off_t)b->u.offset, (off_t)b->u.length, POSIX_FADV_DONTNEED);
-	memset(&b->u, 0, sizeof(b->u));
-	memset(b->entry, 0, esz);
+	posix_fadvise(rfd, (off_t)u.offset, (off_t)u.length, POSIX_FADV_DONTNEED);
 	return 0;
 }
 
@@ -88,57 +80,29 @@ check_gap(struct builder *b, const struct lc_pcap_reader *r, uint64_t from, uint
 			tl[1] = __builtin_bswap32(tl[1]);
 		}
 		if (tl[0] == PCAPNG_SHB_TYPE || tl[0] == PCAPNG_IDB_TYPE || tl[1] < 12) {
-			b->h.flags &= (uint8_t)~LC_IDX_SEEKABLE;
+			b->a.h.flags &= (uint8_t)~LC_IDX_SEEKABLE;
 			return;
 		}
 		from += tl[1];
 	}
 }
 
-static void
-add_packet(struct builder *b, const struct lc_pcap_record *rec, uint64_t end, uint32_t linktype)
-{
-	struct lc_pkt_keys keys;
-	unsigned int i;
-
-	if (b->u.packets == 0) {
-		b->u.offset = rec->offset;
-		b->u.min_ts = rec->ts_ns;
-		b->u.max_ts = rec->ts_ns;
-	}
-	if (rec->ts_ns < b->u.min_ts)
-		b->u.min_ts = rec->ts_ns;
-	if (rec->ts_ns > b->u.max_ts)
-		b->u.max_ts = rec->ts_ns;
-	if (b->h.packets > 0 && rec->ts_ns < b->last_ts)
-		b->h.flags &= (uint8_t)~LC_IDX_ORDERED;
-	b->last_ts = rec->ts_ns;
-	b->u.packets++;
-	b->h.packets++;
-	b->u.length = end - b->u.offset;
-	lc_keys_extract(rec->data, rec->caplen, linktype, &keys);
-	if (keys.opaque)
-		b->u.flags |= LC_IDX_UNIT_OPAQUE;
-	for (i = 0; i < keys.nb; i++)
-		lc_bloom_add(b->entry + LC_IDX_ENTRY_FIXED, b->h.bloom_bytes, b->h.bloom_k,
-				lc_key_hash(&keys.k[i]));
-}
-
 static int
 scan(struct builder *b, struct lc_pcap_reader *r, struct lc_error *err)
 {
 	struct lc_pcap_record rec;
+	bool full;
 	int ret;
 
 	while ((ret = lc_pcap_reader_next(r, &rec, true, err)) == 1) {
-		if (b->h.packets == 0) {
-			b->h.linktype = r->linktype;
-		} else if (r->format == LC_FILE_PCAPNG && rec.offset != b->prev_end) {
+		if (b->a.h.packets == 0)
+			b->a.h.linktype = r->linktype;
+		else if (r->format == LC_FILE_PCAPNG && rec.offset != b->prev_end)
 			check_gap(b, r, b->prev_end, rec.offset);
-		}
-		add_packet(b, &rec, r->offset, r->linktype);
+		full = lc_idx_acc_packet(
+				&b->a, rec.offset, r->offset, rec.ts_ns, rec.data, rec.caplen);
 		b->prev_end = r->offset;
-		if (b->u.length >= b->o->unit_bytes && close_unit(b, fileno(r->f)) < 0)
+		if (full && close_unit(b, fileno(r->f)) < 0)
 			return lc_error_set(err, LC_ERR_OUTPUT, "cannot write the index of %s: %s",
 					r->path, strerror(errno));
 	}
@@ -172,19 +136,18 @@ build(struct builder *b, struct lc_pcap_reader *r, const char *tmp, struct lc_er
 	if (pread(fileno(r->f), head, hn, 0) != (ssize_t)hn)
 		return lc_error_set(
 				err, LC_ERR_INPUT, "cannot read %s: %s", r->path, strerror(errno));
-	b->h.file_size = r->file_size;
-	b->h.head_crc = lc_crc32c(0, head, hn);
-	b->h.linktype = r->linktype;
-	b->h.format = r->format == LC_FILE_PCAPNG;
-	b->h.ts_res = (r->format == LC_FILE_PCAPNG || r->nanosecond) ? 9 : 6;
-	b->h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	b->a.h.file_size = r->file_size;
+	b->a.h.head_crc = lc_crc32c(0, head, hn);
+	b->a.h.linktype = r->linktype;
+	b->a.h.format = r->format == LC_FILE_PCAPNG;
+	b->a.h.ts_res = (r->format == LC_FILE_PCAPNG || r->nanosecond) ? 9 : 6;
 	b->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (b->fd < 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot create %s: %s", tmp, strerror(errno));
 	if (scan(b, r, err) < 0)
 		return -1;
-	lc_idx_header_encode(&b->h, hdr);
+	lc_idx_header_encode(&b->a.h, hdr);
 	if (write_all(b->fd, hdr, sizeof(hdr), 0) < 0 || fsync(b->fd) < 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write %s: %s", tmp, strerror(errno));
@@ -201,18 +164,14 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	int ret;
 
 	memset(&b, 0, sizeof(b));
-	b.o = o;
 	b.fd = -1;
-	b.h.bloom_bytes = o->bloom_bytes;
-	b.h.bloom_k = o->k;
 	if (lc_idx_path(capture, path, sizeof(path)) < 0)
 		return lc_error_set(err, LC_ERR_USAGE, "path too long: %s", capture);
 	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	b.entry = calloc(1, lc_idx_entry_size(&b.h));
-	if (b.entry == NULL)
+	if (lc_idx_acc_init(&b.a, o) < 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 	if (lc_pcap_reader_open(&r, capture, err) < 0) {
-		free(b.entry);
+		lc_idx_acc_free(&b.a);
 		return -1;
 	}
 	ret = build(&b, &r, tmp, err);
@@ -225,13 +184,14 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 		unlink(tmp);
 	if (ret == 0 && st != NULL) {
 		st->file_size = r.file_size;
-		st->index_size = LC_IDX_HDR_SIZE + (uint64_t)b.h.nb_units * lc_idx_entry_size(&b.h);
-		st->packets = b.h.packets;
-		st->units = b.h.nb_units;
-		st->opaque_units = b.opaque_units;
-		st->flags = b.h.flags;
+		st->index_size = LC_IDX_HDR_SIZE +
+				 (uint64_t)b.a.h.nb_units * lc_idx_entry_size(&b.a.h);
+		st->packets = b.a.h.packets;
+		st->units = b.a.h.nb_units;
+		st->opaque_units = b.a.opaque_units;
+		st->flags = b.a.h.flags;
 	}
 	lc_pcap_reader_close(&r);
-	free(b.entry);
+	lc_idx_acc_free(&b.a);
 	return ret;
 }
