@@ -34,7 +34,14 @@
  *  36  u32 flags: bit 0 OPAQUE (keys unknown: the unit matches every key)
  *  40  u8[m/8] Bloom filter of the unit's keys (index/keys.h): bit i of
  *          byte b is bit 8b+i; a key sets bits (h1 + j*h2) mod m for
- *          j < k, h = lc_key_hash(key), h1 = h mod 2^32, h2 = (h >> 32) | 1
+ *          j < k, h = lc_key_hash(key), h1 = h mod 2^32, h2 = (h >> 32) | 1;
+ *          lc_key_hash (index/keys.c): t = type << 8 | len, w0 and w1 the
+ *          key's 16 value bytes (zero-padded) as two little-endian u64,
+ *          h = M(w0 ^ t * 0x9e3779b97f4a7c15) ^ M(w1 + t * 0xc2b2ae3d27d4eb4f + 1)
+ *          with M splitmix64's finaliser (mod 2^64 arithmetic). Key values:
+ *          ADDR4 4 bytes, ADDR6 16, PORT 2 (network order), PROTO 1, VLAN 2
+ *          (network order, 12-bit id); types ADDR4 1, ADDR6 2, PORT 3,
+ *          PROTO 4, VLAN 5; source and destination alike
  * The index file is exactly 64 + units * entry size bytes.
  */
 

@@ -40,11 +40,7 @@ be16(const uint8_t *p)
 static void
 add(struct lc_pkt_keys *o, enum lc_key_type type, const uint8_t *v, uint8_t len)
 {
-	unsigned int i;
-
-	for (i = 0; i < o->nb; i++)
-		if (o->k[i].type == type && o->k[i].len == len && memcmp(o->k[i].v, v, len) == 0)
-			return;
+	/* No duplicate check: a key added twice sets the same Bloom bits. */
 	if (o->nb < LC_KEYS_MAX)
 		lc_key_make(&o->k[o->nb++], type, v, len);
 	else
@@ -242,20 +238,39 @@ lc_key_make(struct lc_key *k, enum lc_key_type type, const void *v, uint8_t len)
 	memcpy(k->v, v, k->len);
 }
 
+static inline uint64_t
+mix64(uint64_t x)
+{
+	/* splitmix64's finaliser */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static inline uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 uint64_t
 lc_key_hash(const struct lc_key *k)
 {
-	/* FNV-1a over type and value, then a 64-bit finaliser (splitmix64). */
-	uint64_t h = 0xcbf29ce484222325ull;
-	unsigned int i;
+	/*
+	 * The value as two little-endian words (zero-padded to 16 bytes by
+	 * lc_key_make), each mixed with the type and length: part of the
+	 * index format (idx_format.h), so never change it within a version.
+	 */
+	uint64_t tl = (uint64_t)k->type << 8 | k->len;
 
-	h = (h ^ k->type) * 0x100000001b3ull;
-	for (i = 0; i < k->len; i++)
-		h = (h ^ k->v[i]) * 0x100000001b3ull;
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h;
+	return mix64(le64(k->v) ^ (tl * 0x9e3779b97f4a7c15ull)) ^
+	       mix64(le64(k->v + 8) + tl * 0xc2b2ae3d27d4eb4full + 1);
 }

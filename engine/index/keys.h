@@ -29,7 +29,7 @@ struct lc_key {
 	uint8_t v[16];
 };
 
-#define LC_KEYS_MAX 16
+#define LC_KEYS_MAX 24 /* 8 tags, 2 addresses, 2 ports, 9 protocols, and spare */
 
 struct lc_pkt_keys {
 	unsigned int nb;
