@@ -67,6 +67,10 @@ main(int argc, char **argv)
 		return lc_cmd_replay(argc - 1, argv + 1);
 	if (strcmp(argv[1], "repair") == 0)
 		return cmd_repair(argc - 1, argv + 1);
+	if (strcmp(argv[1], "query") == 0)
+		return lc_cmd_query(argc - 1, argv + 1);
+	if (strcmp(argv[1], "index") == 0)
+		return lc_cmd_index(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("linecap %s (DPDK %s)\n", LC_VERSION, "22.11");
 		return 0;
@@ -76,8 +80,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr,
-			"linecap: unknown command '%s': expected capture, replay, repair or list "
-			"(see --help)\n",
+			"linecap: unknown command '%s': expected capture, replay, repair, list, "
+			"query or index (see --help)\n",
 			argv[1]);
 	return LC_ERR_USAGE;
 }

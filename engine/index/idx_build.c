@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `linecap index`: read a pcap or pcapng file once, cut it into units of
+ * about unit_bytes of records, and write one entry per unit (offsets, time
+ * range, packet count, Bloom filter of the keys). Entries are streamed to
+ * "<index>.part" with a running CRC; the header goes last, then fsync and
+ * rename: a reader sees the old index or the whole new one, never a torn one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "index/crc32c.h"
+#include "index/idx_unit.h"
+#include "index/index.h"
+#include "replay/pcap_reader.h"
+
+#define PCAPNG_SHB_TYPE 0x0a0d0d0au
+#define PCAPNG_IDB_TYPE 1u
+
+struct builder {
+	int fd;
+	struct lc_idx_acc a;
+	uint64_t prev_end;
+};
+
+static int
+write_all(int fd, const void *buf, size_t len, off_t at)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		at += n;
+	}
+	return 0;
+}
+
+static int
+close_unit(struct builder *b, int rfd)
+{
+	size_t esz = lc_idx_entry_size(&b->a.h);
+	uint64_t at = LC_IDX_HDR_SIZE + (uint64_t)b->a.h.nb_units * esz;
+	struct lc_idx_unit u;
+	const uint8_t *e = lc_idx_acc_cut(&b->a, &u);
+
+	if (e == NULL)
+		return 0;
+	if (write_all(b->fd, e, esz, (off_t)at) < 0)
+		return -1;
+	/* What we read once need not stay in the page cache. */
+	posix_fadvise(rfd, (off_t)u.offset, (off_t)u.length, POSIX_FADV_DONTNEED);
+	return 0;
+}
+
+/* pcapng: a new section or interface after the first packet makes units depend on order. */
+static void
+check_gap(struct builder *b, const struct lc_pcap_reader *r, uint64_t from, uint64_t to)
+{
+	int fd = fileno(r->f);
+
+	while (from + 8 <= to) {
+		uint32_t tl[2];
+
+		if (pread(fd, tl, sizeof(tl), (off_t)from) != (ssize_t)sizeof(tl))
+			break;
+		if (r->swapped) {
+			tl[0] = __builtin_bswap32(tl[0]);
+			tl[1] = __builtin_bswap32(tl[1]);
+		}
+		if (tl[0] == PCAPNG_SHB_TYPE || tl[0] == PCAPNG_IDB_TYPE || tl[1] < 12) {
+			b->a.h.flags &= (uint8_t)~LC_IDX_SEEKABLE;
+			return;
+		}
+		from += tl[1];
+	}
+}
+
+static int
+scan(struct builder *b, struct lc_pcap_reader *r, struct lc_error *err)
+{
+	struct lc_pcap_record rec;
+	bool full;
+	int ret;
+
+	while ((ret = lc_pcap_reader_next(r, &rec, true, err)) == 1) {
+		if (b->a.h.packets == 0)
+			b->a.h.linktype = r->linktype;
+		else if (r->format == LC_FILE_PCAPNG && rec.offset != b->prev_end)
+			check_gap(b, r, b->prev_end, rec.offset);
+		full = lc_idx_acc_packet(
+				&b->a, rec.offset, r->offset, rec.ts_ns, rec.data, rec.caplen);
+		b->prev_end = r->offset;
+		if (full && close_unit(b, fileno(r->f)) < 0)
+			return lc_error_set(err, LC_ERR_OUTPUT, "cannot write the index of %s: %s",
+					r->path, strerror(errno));
+	}
+	if (ret < 0)
+		return -1;
+	if (close_unit(b, fileno(r->f)) < 0)
+		return lc_error_set(err, LC_ERR_OUTPUT, "cannot write the index of %s: %s", r->path,
+				strerror(errno));
+	return 0;
+}
+
+int
+lc_idx_path(const char *capture, char *out, size_t len)
+{
+	size_t n = strlen(capture);
+	int w;
+
+	if (n > 5 && strcmp(capture + n - 5, ".part") == 0)
+		w = snprintf(out, len, "%.*s.idx.part", (int)(n - 5), capture);
+	else
+		w = snprintf(out, len, "%s.idx", capture);
+	return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+static int
+build(struct builder *b, struct lc_pcap_reader *r, const char *tmp, struct lc_error *err)
+{
+	uint8_t head[LC_IDX_HEAD_BYTES], hdr[LC_IDX_HDR_SIZE];
+	size_t hn = r->file_size < sizeof(head) ? (size_t)r->file_size : sizeof(head);
+
+	if (pread(fileno(r->f), head, hn, 0) != (ssize_t)hn)
+		return lc_error_set(
+				err, LC_ERR_INPUT, "cannot read %s: %s", r->path, strerror(errno));
+	b->a.h.file_size = r->file_size;
+	b->a.h.head_crc = lc_crc32c(0, head, hn);
+	b->a.h.linktype = r->linktype;
+	b->a.h.format = r->format == LC_FILE_PCAPNG;
+	b->a.h.ts_res = (r->format == LC_FILE_PCAPNG || r->nanosecond) ? 9 : 6;
+	b->fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (b->fd < 0)
+		return lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot create %s: %s", tmp, strerror(errno));
+	if (scan(b, r, err) < 0)
+		return -1;
+	lc_idx_header_encode(&b->a.h, hdr);
+	if (write_all(b->fd, hdr, sizeof(hdr), 0) < 0 || fsync(b->fd) < 0)
+		return lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot write %s: %s", tmp, strerror(errno));
+	return 0;
+}
+
+int
+lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_stats *st,
+		struct lc_error *err)
+{
+	static struct lc_pcap_reader r; /* large (interface table): off the stack */
+	struct builder b;
+	char path[4096], tmp[4200];
+	int ret;
+
+	memset(&b, 0, sizeof(b));
+	b.fd = -1;
+	if (lc_idx_path(capture, path, sizeof(path)) < 0)
+		return lc_error_set(err, LC_ERR_USAGE, "path too long: %s", capture);
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	if (lc_idx_acc_init(&b.a, o) < 0)
+		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
+	if (lc_pcap_reader_open(&r, capture, err) < 0) {
+		lc_idx_acc_free(&b.a);
+		return -1;
+	}
+	ret = build(&b, &r, tmp, err);
+	if (ret == 0 && rename(tmp, path) != 0)
+		ret = lc_error_set(
+				err, LC_ERR_OUTPUT, "cannot rename %s: %s", tmp, strerror(errno));
+	if (b.fd >= 0)
+		close(b.fd);
+	if (ret < 0 && b.fd >= 0)
+		unlink(tmp);
+	if (ret == 0 && st != NULL) {
+		st->file_size = r.file_size;
+		st->index_size = LC_IDX_HDR_SIZE +
+				 (uint64_t)b.a.h.nb_units * lc_idx_entry_size(&b.a.h);
+		st->packets = b.a.h.packets;
+		st->units = b.a.h.nb_units;
+		st->opaque_units = b.a.opaque_units;
+		st->flags = b.a.h.flags;
+	}
+	lc_pcap_reader_close(&r);
+	lc_idx_acc_free(&b.a);
+	return ret;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_INDEX_IDX_FORMAT_H
+#define LINECAP_INDEX_IDX_FORMAT_H
+
+/*
+ * The sidecar index `FILE.idx` of a capture file `FILE`, version 1.
+ * All integers little-endian. Checksums are CRC-32C.
+ *
+ * Header, 64 bytes:
+ *   0  u8[8] magic "LCAPIDX\0"
+ *   8  u32 version (1)
+ *  12  u32 header size (64)
+ *  16  u64 size of the capture file when indexed (bytes covered)
+ *  24  u32 CRC-32C of the capture file's first min(size, 4096) bytes
+ *  28  u32 link type (DLT) of the capture file
+ *  32  u8  format (0 pcap, 1 pcapng)
+ *  33  u8  time stamp resolution of the file (6 us, 9 ns; pcapng: 9)
+ *  34  u8  flags: bit 0 SEEKABLE (a unit can be read on its own: pcap, or a
+ *          pcapng file with one section whose interfaces all precede the
+ *          first packet), bit 1 ORDERED (time stamps never go back)
+ *  35  u8  Bloom hash count k (1..16)
+ *  36  u32 Bloom filter bytes per unit m/8 (power of two, 64..65536)
+ *  40  u32 number of units
+ *  44  u32 entry size (40 + Bloom bytes)
+ *  48  u64 number of packets
+ *  56  u32 CRC-32C of all entries
+ *  60  u32 CRC-32C of header bytes 0..59
+ * Then one entry per unit, in file order, units disjoint and increasing:
+ *   0  u64 file offset of the unit's first record (pcapng: block)
+ *   8  u64 byte length (to the end of its last record)
+ *  16  u64 smallest time stamp, ns since the epoch
+ *  24  u64 largest time stamp, ns since the epoch
+ *  32  u32 packet count (> 0)
+ *  36  u32 flags: bit 0 OPAQUE (keys unknown: the unit matches every key)
+ *  40  u8[m/8] Bloom filter of the unit's keys (index/keys.h): bit i of
+ *          byte b is bit 8b+i; a key sets bits (h1 + j*h2) mod m for
+ *          j < k, h = lc_key_hash(key), h1 = h mod 2^32, h2 = (h >> 32) | 1;
+ *          lc_key_hash (index/keys.c): t = type << 8 | len, w0 and w1 the
+ *          key's 16 value bytes (zero-padded) as two little-endian u64,
+ *          h = M(w0 ^ t * 0x9e3779b97f4a7c15) ^ M(w1 + t * 0xc2b2ae3d27d4eb4f + 1)
+ *          with M splitmix64's finaliser (mod 2^64 arithmetic). Key values:
+ *          ADDR4 4 bytes, ADDR6 16, PORT 2 (network order), PROTO 1, VLAN 2
+ *          (network order, 12-bit id); types ADDR4 1, ADDR6 2, PORT 3,
+ *          PROTO 4, VLAN 5; source and destination alike
+ * The index file is exactly 64 + units * entry size bytes.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index/keys.h"
+
+#define LC_IDX_MAGIC "LCAPIDX"
+#define LC_IDX_VERSION 1u
+#define LC_IDX_HDR_SIZE 64u
+#define LC_IDX_ENTRY_FIXED 40u
+#define LC_IDX_HEAD_BYTES 4096u
+#define LC_IDX_SEEKABLE 0x01u
+#define LC_IDX_ORDERED 0x02u
+#define LC_IDX_UNIT_OPAQUE 0x01u
+#define LC_IDX_BLOOM_MIN 64u
+#define LC_IDX_BLOOM_MAX 65536u
+#define LC_IDX_K_MAX 16u
+
+struct lc_idx_header {
+	uint64_t file_size;
+	uint32_t head_crc;
+	uint32_t linktype;
+	uint8_t format;
+	uint8_t ts_res;
+	uint8_t flags;
+	uint8_t bloom_k;
+	uint32_t bloom_bytes;
+	uint32_t nb_units;
+	uint64_t packets;
+	uint32_t entries_crc;
+};
+
+struct lc_idx_unit {
+	uint64_t offset;
+	uint64_t length;
+	uint64_t min_ts;
+	uint64_t max_ts;
+	uint32_t packets;
+	uint32_t flags;
+	const uint8_t *bloom; /* bloom_bytes bytes */
+};
+
+static inline size_t
+lc_idx_entry_size(const struct lc_idx_header *h)
+{
+	return LC_IDX_ENTRY_FIXED + h->bloom_bytes;
+}
+
+/* Encode the header into 64 bytes (computes the header CRC). */
+void lc_idx_header_encode(const struct lc_idx_header *h, uint8_t *out);
+
+/* Encode one entry's fixed part (40 bytes); the Bloom bytes follow it. */
+void lc_idx_entry_encode(const struct lc_idx_unit *u, uint8_t *out);
+
+/*
+ * Check and decode a whole index image of `len` bytes. 0, or -1 with a
+ * short reason in `why` (the index is then unusable: scan the file).
+ */
+int lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why, size_t whylen);
+
+/* Entry i of a parsed image (the caller checked i < nb_units). */
+void lc_idx_unit_at(const uint8_t *buf, const struct lc_idx_header *h, uint32_t i,
+		struct lc_idx_unit *u);
+
+/* Bloom filter operations on m = bytes * 8 bits (bytes a power of two). */
+void lc_bloom_add(uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash);
+bool lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Units of an index: packets in, encoded entries out (see idx_unit.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/crc32c.h"
+#include "index/idx_unit.h"
+
+int
+lc_idx_acc_init(struct lc_idx_acc *a, const struct lc_idx_opts *o)
+{
+	memset(a, 0, sizeof(*a));
+	a->h.bloom_bytes = o->bloom_bytes;
+	a->h.bloom_k = o->k;
+	a->h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	a->unit_bytes = o->unit_bytes;
+	a->entry = calloc(1, lc_idx_entry_size(&a->h));
+	return a->entry == NULL ? -1 : 0;
+}
+
+void
+lc_idx_acc_free(struct lc_idx_acc *a)
+{
+	free(a->entry);
+	a->entry = NULL;
+}
+
+bool
+lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
+		const uint8_t *data, uint32_t caplen)
+{
+	struct lc_pkt_keys keys;
+	unsigned int i;
+
+	if (a->u.packets == 0) {
+		memset(a->entry, 0, lc_idx_entry_size(&a->h)); /* the last entry was taken */
+		a->u.offset = off;
+		a->u.min_ts = ts_ns;
+		a->u.max_ts = ts_ns;
+	}
+	if (ts_ns < a->u.min_ts)
+		a->u.min_ts = ts_ns;
+	if (ts_ns > a->u.max_ts)
+		a->u.max_ts = ts_ns;
+	if (a->h.packets > 0 && ts_ns < a->last_ts)
+		a->h.flags &= (uint8_t)~LC_IDX_ORDERED;
+	a->last_ts = ts_ns;
+	a->u.packets++;
+	a->h.packets++;
+	a->u.length = end - a->u.offset;
+	lc_keys_extract(data, caplen, a->h.linktype, &keys);
+	if (keys.opaque)
+		a->u.flags |= LC_IDX_UNIT_OPAQUE;
+	for (i = 0; i < keys.nb; i++)
+		lc_bloom_add(a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
+				lc_key_hash(&keys.k[i]));
+	return a->u.length >= a->unit_bytes;
+}
+
+const uint8_t *
+lc_idx_acc_cut(struct lc_idx_acc *a, struct lc_idx_unit *closed)
+{
+	size_t esz = lc_idx_entry_size(&a->h);
+
+	if (a->u.packets == 0)
+		return NULL;
+	lc_idx_entry_encode(&a->u, a->entry);
+	a->h.entries_crc = lc_crc32c(a->h.entries_crc, a->entry, esz);
+	a->h.nb_units++;
+	if (a->u.flags & LC_IDX_UNIT_OPAQUE)
+		a->opaque_units++;
+	if (closed != NULL)
+		*closed = a->u;
+	memset(&a->u, 0, sizeof(a->u));
+	return a->entry;
+}

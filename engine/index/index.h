@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_INDEX_INDEX_H
+#define LINECAP_INDEX_INDEX_H
+
+/*
+ * Building and loading the sidecar index of a capture file (format in
+ * idx_format.h). File tools only: they allocate, read files and return
+ * 0/-1 with struct lc_error set.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linecap/error.h>
+
+#include "index/idx_format.h"
+
+/* Units and Bloom filters of `linecap index` (see the report for the measurements). */
+#define LC_IDX_DEFAULT_UNIT (256u * 1024u) /* bytes of records per unit */
+#define LC_IDX_DEFAULT_BLOOM 4096u	   /* bytes per unit: 32768 bits */
+#define LC_IDX_DEFAULT_K 4u
+
+struct lc_idx_opts {
+	uint32_t unit_bytes;
+	uint32_t bloom_bytes;
+	uint8_t k;
+};
+
+struct lc_idx_stats {
+	uint64_t file_size;
+	uint64_t index_size;
+	uint64_t packets;
+	uint32_t units;
+	uint32_t opaque_units;
+	uint8_t flags; /* LC_IDX_SEEKABLE, LC_IDX_ORDERED */
+};
+
+/*
+ * The index path of a capture file: "F.idx", and for a file being written,
+ * "F.part" -> "F.idx.part" (both are renamed together).
+ */
+int lc_idx_path(const char *capture, char *out, size_t len);
+
+/*
+ * Index `capture` (pcap or pcapng): write its index as "<index>.part",
+ * fsync it and rename it over the index path. 0, or -1 with err set (the
+ * capture is malformed or the index cannot be written; no index is left).
+ */
+int lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_stats *st,
+		struct lc_error *err);
+
+/* A loaded, checked index. */
+struct lc_idx {
+	struct lc_idx_header h;
+	uint8_t *buf;
+	size_t len;
+	uint64_t covered; /* end of the last unit: records from here on are not indexed */
+};
+
+/*
+ * Load the index of `capture`, whose current size is `size`, and check it
+ * against the file: same first bytes, link type and format, and the file
+ * not shorter than when indexed (a longer file is a live one: the index
+ * covers its prefix). Returns 1 loaded, 0 no index file, -1 unusable with
+ * the reason in `why`.
+ */
+int lc_idx_load(const char *capture, uint64_t size, uint32_t linktype, int format, struct lc_idx *x,
+		char *why, size_t whylen);
+
+void lc_idx_free(struct lc_idx *x);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_QUERY_QUERY_PRIV_H
+#define LINECAP_QUERY_QUERY_PRIV_H
+
+/* Shared by the planner (plan.c) and the time merge (merge.c). */
+
+#include <pcap/pcap.h>
+
+#include "index/index.h"
+#include "query/narrow.h"
+#include "query/out.h"
+#include "query/query.h"
+#include "replay/pcap_reader.h"
+
+enum qfile_state {
+	QF_CLOSED, /* not opened yet: its key is a lower bound of its first time stamp */
+	QF_OPEN,   /* `rec` is its next matching packet */
+	QF_DONE,
+};
+
+struct qfile {
+	char *path;
+	unsigned int order; /* tie-break: position among the inputs */
+	uint64_t size;	    /* at planning */
+	int format;
+	uint32_t linktype;
+	bool nano;
+	bool has_packets;
+	bool use_idx;
+	struct lc_idx idx;
+	uint32_t *cand; /* candidate units, increasing */
+	uint32_t nb_cand, next_cand;
+	bool tail; /* also scan from idx.covered to the end (the file grew) */
+	uint64_t key;
+	enum qfile_state state;
+	struct lc_pcap_reader *r;
+	bool in_region;
+	uint64_t region_start, region_end;
+	uint64_t dropped; /* page cache released up to here in the region */
+	struct lc_pcap_record rec;
+};
+
+struct query {
+	const struct lc_query_conf *c;
+	struct lc_query_stats *st;
+	struct qfile *files;
+	unsigned int nb_files, cap_files;
+	struct bpf_program prog;
+	bool have_prog;
+	struct lc_narrow narrow;
+	struct lc_qout out;
+	uint64_t t0_ns; /* for --max-mbps */
+};
+
+void lc_query_note(const struct query *q, bool always, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+
+/* Inputs into files, each with its index and candidate units; compile the expression. */
+int lc_query_plan(struct query *q, struct lc_error *err);
+
+/* Merge the files' matching packets into q->out. */
+int lc_query_merge(struct query *q, struct lc_error *err);
+
+void lc_query_free(struct query *q);
+
+#endif

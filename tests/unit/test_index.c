@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the recorder's pure parts: key extraction (index/keys.c),
+ * the Bloom filter and the index format (index/idx_format.c), the keys an
+ * expression requires (query/narrow.c) and --since/--until (query/timearg.c).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/crc32c.h"
+#include "index/idx_format.h"
+#include "index/keys.h"
+#include "query/narrow.h"
+#include "query/timearg.h"
+
+static int failures;
+
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #c);              \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
+
+static bool
+has(const struct lc_pkt_keys *k, enum lc_key_type t, const void *v, uint8_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < k->nb; i++)
+		if (k->k[i].type == t && k->k[i].len == len && memcmp(k->k[i].v, v, len) == 0)
+			return true;
+	return false;
+}
+
+static unsigned int
+count(const struct lc_pkt_keys *k, enum lc_key_type t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < k->nb; i++)
+		n += k->k[i].type == t;
+	return n;
+}
+
+static const uint8_t port80[2] = {0, 80}, port1234[2] = {0x04, 0xd2};
+static const uint8_t p6 = 6, p17 = 17, p0 = 0, p44 = 44;
+
+/* dst/src MAC, then tags, then the ethertype. */
+static size_t
+eth(uint8_t *b, const uint16_t *tags, unsigned int nt, uint16_t et)
+{
+	size_t o = 12;
+	unsigned int i;
+
+	memset(b, 0x02, 12);
+	for (i = 0; i < nt; i++) {
+		b[o++] = (uint8_t)(tags[2 * i] >> 8);
+		b[o++] = (uint8_t)tags[2 * i];
+		b[o++] = (uint8_t)(tags[2 * i + 1] >> 8);
+		b[o++] = (uint8_t)tags[2 * i + 1];
+	}
+	b[o++] = (uint8_t)(et >> 8);
+	b[o++] = (uint8_t)et;
+	return o;
+}
+
+static size_t
+ip4_tcp(uint8_t *b, uint16_t frag)
+{
+	memset(b, 0, 40);
+	b[0] = 0x45;
+	b[6] = (uint8_t)(frag >> 8);
+	b[7] = (uint8_t)frag;
+	b[9] = 6;
+	inet_pton(AF_INET, "10.0.0.1", b + 12);
+	inet_pton(AF_INET, "10.0.0.2", b + 16);
+	b[20] = 0x04, b[21] = 0xd2, b[22] = 0, b[23] = 80;
+	return 40;
+}
+
+static void
+test_keys(void)
+{
+	uint8_t pkt[256], a1[4], a2[4], v6a[16];
+	const uint16_t qinq[] = {0x88a8, 200, 0x8100, 0x2064}; /* pcp 1, vid 100 */
+	const uint8_t vid200[2] = {0, 200}, vid100[2] = {0, 100};
+	struct lc_pkt_keys k;
+	size_t o;
+	unsigned int len, lt;
+
+	inet_pton(AF_INET, "10.0.0.1", a1);
+	inet_pton(AF_INET, "10.0.0.2", a2);
+	/* Ethernet IPv4 TCP */
+	o = eth(pkt, NULL, 0, 0x0800);
+	o += ip4_tcp(pkt + o, 0);
+	lc_keys_extract(pkt, (uint32_t)o, 1, &k);
+	CHECK(!k.opaque && k.nb == 5);
+	CHECK(has(&k, LC_KEY_ADDR4, a1, 4) && has(&k, LC_KEY_ADDR4, a2, 4));
+	CHECK(has(&k, LC_KEY_PROTO, &p6, 1));
+	CHECK(has(&k, LC_KEY_PORT, port80, 2) && has(&k, LC_KEY_PORT, port1234, 2));
+	/* a later fragment: addresses and protocol, no ports */
+	o = eth(pkt, NULL, 0, 0x0800);
+	o += ip4_tcp(pkt + o, 0x2010);
+	lc_keys_extract(pkt, (uint32_t)o, 1, &k);
+	CHECK(k.nb == 3 && count(&k, LC_KEY_PORT) == 0);
+	/* cut short inside the TCP header: no ports, no overread (ASan) */
+	o = eth(pkt, NULL, 0, 0x0800);
+	ip4_tcp(pkt + o, 0);
+	lc_keys_extract(pkt, (uint32_t)o + 22, 1, &k);
+	CHECK(k.nb == 3);
+	/* QinQ, IPv6, hop-by-hop, fragment (first), UDP */
+	o = eth(pkt, qinq, 2, 0x86dd);
+	memset(pkt + o, 0, 80);
+	pkt[o] = 0x60;
+	pkt[o + 6] = 0; /* hop-by-hop */
+	inet_pton(AF_INET6, "2001:db8::1", pkt + o + 8);
+	inet_pton(AF_INET6, "2001:db8::2", pkt + o + 24);
+	pkt[o + 40] = 44; /* hbh: next = fragment, length 0 (8 bytes) */
+	pkt[o + 48] = 17; /* fragment: next = UDP, offset 0 */
+	pkt[o + 56] = 0x04, pkt[o + 57] = 0xd2, pkt[o + 58] = 0, pkt[o + 59] = 80;
+	lc_keys_extract(pkt, (uint32_t)o + 64, 1, &k);
+	CHECK(has(&k, LC_KEY_VLAN, vid200, 2) && has(&k, LC_KEY_VLAN, vid100, 2));
+	inet_pton(AF_INET6, "2001:db8::2", v6a);
+	CHECK(has(&k, LC_KEY_ADDR6, v6a, 16) && count(&k, LC_KEY_ADDR6) == 2);
+	CHECK(has(&k, LC_KEY_PROTO, &p0, 1) && has(&k, LC_KEY_PROTO, &p44, 1) &&
+			has(&k, LC_KEY_PROTO, &p17, 1));
+	CHECK(has(&k, LC_KEY_PORT, port80, 2) && has(&k, LC_KEY_PORT, port1234, 2));
+	/* ARP: sender and target protocol addresses */
+	o = eth(pkt, NULL, 0, 0x0806);
+	memset(pkt + o, 0, 28);
+	memcpy(pkt + o + 14, a1, 4);
+	memcpy(pkt + o + 24, a2, 4);
+	lc_keys_extract(pkt, (uint32_t)o + 28, 1, &k);
+	CHECK(k.nb == 2 && has(&k, LC_KEY_ADDR4, a1, 4) && has(&k, LC_KEY_ADDR4, a2, 4));
+	/* raw IPv4 (DLT 101) and Linux cooked v2 (276) */
+	ip4_tcp(pkt, 0);
+	lc_keys_extract(pkt, 40, 101, &k);
+	CHECK(k.nb == 5);
+	memset(pkt, 0, 20);
+	pkt[0] = 0x08, pkt[1] = 0x00;
+	ip4_tcp(pkt + 20, 0);
+	lc_keys_extract(pkt, 60, 276, &k);
+	CHECK(k.nb == 5 && has(&k, LC_KEY_PORT, port80, 2));
+	/* an unknown link type: opaque */
+	lc_keys_extract(pkt, 60, 147, &k);
+	CHECK(k.opaque && k.nb == 0 && !lc_keys_linktype_known(147));
+	/* any bytes, any length, every link type: no crash, no overread (ASan) */
+	srand(7);
+	for (lt = 0; lt < 300; lt++) {
+		for (len = 0; len < 200; len++) {
+			uint8_t *p = malloc(len ? len : 1);
+			unsigned int i;
+
+			for (i = 0; i < len; i++)
+				p[i] = (uint8_t)rand();
+			if (len > 14 && (len & 1)) {
+				p[12] = 0x81, p[13] = 0; /* tags and IPv6 more often */
+				if (len > 18)
+					p[16] = 0x86, p[17] = 0xdd;
+			}
+			lc_keys_extract(p, len, lt, &k);
+			CHECK(k.nb <= LC_KEYS_MAX);
+			free(p);
+		}
+	}
+}
+
+static void
+test_bloom(void)
+{
+	static uint8_t bloom[4096];
+	struct lc_key key;
+	unsigned int i, fp = 0, n = 3000, k = 4, trials = 100000;
+	double expect;
+
+	for (i = 0; i < n; i++) {
+		uint32_t v = i * 2654435761u;
+
+		lc_key_make(&key, LC_KEY_ADDR4, &v, 4);
+		lc_bloom_add(bloom, sizeof(bloom), k, lc_key_hash(&key));
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t v = i * 2654435761u;
+
+		lc_key_make(&key, LC_KEY_ADDR4, &v, 4);
+		CHECK(lc_bloom_test(bloom, sizeof(bloom), k, lc_key_hash(&key)));
+	}
+	for (i = 0; i < trials; i++) {
+		uint32_t v = (n + i) * 2654435761u;
+
+		lc_key_make(&key, LC_KEY_ADDR4, &v, 4);
+		fp += lc_bloom_test(bloom, sizeof(bloom), k, lc_key_hash(&key));
+	}
+	/* (1 - e^(-kn/m))^k with m = 32768 bits: 0.88 % for 3000 keys */
+	expect = 0.00884;
+	printf("bloom: %u keys in %zu bytes, k %u: false positives %.4f (theory %.4f)\n", n,
+			sizeof(bloom), k, (double)fp / trials, expect);
+	CHECK((double)fp / trials < expect * 1.3 && (double)fp / trials > expect * 0.7);
+	/* the same value under another type is another key */
+	lc_key_make(&key, LC_KEY_PORT, "\0P", 2);
+	{
+		struct lc_key k2;
+
+		lc_key_make(&k2, LC_KEY_VLAN, "\0P", 2);
+		CHECK(lc_key_hash(&key) != lc_key_hash(&k2));
+	}
+}
+
+static void
+test_format(void)
+{
+	struct lc_idx_header h = {.file_size = 100000,
+			.head_crc = 5,
+			.linktype = 1,
+			.format = 0,
+			.ts_res = 9,
+			.flags = LC_IDX_SEEKABLE,
+			.bloom_k = 4,
+			.bloom_bytes = 64,
+			.nb_units = 3,
+			.packets = 30};
+	size_t esz = lc_idx_entry_size(&h), len = LC_IDX_HDR_SIZE + 3 * esz, i;
+	uint8_t *buf = calloc(1, len), *bad = malloc(len);
+	struct lc_idx_header got;
+	struct lc_idx_unit u;
+	char why[128];
+
+	for (i = 0; i < 3; i++) {
+		struct lc_idx_unit e = {.offset = 24 + i * 1000,
+				.length = 1000,
+				.min_ts = i * 10,
+				.max_ts = i * 10 + 5,
+				.packets = 10};
+
+		lc_idx_entry_encode(&e, buf + LC_IDX_HDR_SIZE + i * esz);
+		buf[LC_IDX_HDR_SIZE + i * esz + LC_IDX_ENTRY_FIXED + i] = 0xa5;
+	}
+	h.entries_crc = lc_crc32c(0, buf + LC_IDX_HDR_SIZE, 3 * esz);
+	CHECK(lc_crc32c(0, "123456789", 9) == 0xe3069283u); /* the CRC-32C check value */
+	lc_idx_header_encode(&h, buf);
+	CHECK(lc_idx_parse(buf, len, &got, why, sizeof(why)) == 0);
+	CHECK(got.nb_units == 3 && got.packets == 30 && got.file_size == 100000);
+	lc_idx_unit_at(buf, &got, 2, &u);
+	CHECK(u.offset == 2024 && u.length == 1000 && u.min_ts == 20 && u.max_ts == 25 &&
+			u.packets == 10 && u.bloom[2] == 0xa5);
+	/* every single-bit change and every truncation is refused */
+	for (i = 0; i < len * 8; i++) {
+		memcpy(bad, buf, len);
+		bad[i / 8] ^= (uint8_t)(1u << (i % 8));
+		CHECK(lc_idx_parse(bad, len, &got, why, sizeof(why)) < 0);
+	}
+	for (i = 0; i < len; i++)
+		CHECK(lc_idx_parse(buf, i, &got, why, sizeof(why)) < 0);
+	free(buf);
+	free(bad);
+}
+
+static unsigned int
+narrow(const char *e)
+{
+	struct lc_narrow n;
+
+	lc_narrow_derive(e, &n);
+	return n.nb;
+}
+
+static void
+test_narrow(void)
+{
+	struct lc_narrow n;
+
+	CHECK(narrow("host 10.0.0.1") == 1);
+	CHECK(narrow("host 10.0.0.1 and port 80") == 2);
+	CHECK(narrow("src host 10.0.0.1 && tcp dst port 80") == 3);
+	CHECK(narrow("ip6 host 2001:db8::1 and udp") == 2);
+	CHECK(narrow("vlan 100 and host 10.0.0.1") == 2);
+	CHECK(narrow("ip proto 17") == 1);
+	CHECK(narrow("host 10.0.0.1 and len > 100") == 1);
+	CHECK(narrow("host 10.0.0.1 and net 10.0.0.0/8") == 1);
+	CHECK(narrow("host 10.0.0.1 or port 80") == 0);
+	CHECK(narrow("not host 10.0.0.1") == 0);
+	CHECK(narrow("host 10.0.0.1 and not port 80") == 0);
+	CHECK(narrow("(host 10.0.0.1)") == 0);
+	CHECK(narrow("host example") == 0);
+	CHECK(narrow("mpls and host 10.0.0.1") == 0);
+	CHECK(narrow("tcp[13] & 2 != 0") == 0);
+	CHECK(narrow("ether host 02:00:00:00:00:01") == 0);
+	CHECK(narrow("port 80 and 443") == 1); /* `443` inherits `port`: not narrowed */
+	CHECK(narrow("host 10.0.0.1 and 10.0.0.2") == 1);
+	CHECK(narrow("port http") == 0);
+	CHECK(narrow("") == 0 && narrow(NULL) == 0);
+	lc_narrow_derive("tcp port 80", &n);
+	CHECK(n.nb == 2 && n.keys[0].type == LC_KEY_PORT && n.keys[1].type == LC_KEY_PROTO &&
+			n.keys[1].v[0] == 6);
+}
+
+static void
+test_time(void)
+{
+	const uint64_t now = 1796083200ull * 1000000000u, s = 1000000000u;
+	uint64_t t;
+
+	CHECK(lc_time_parse("2026-12-01T00:00:00Z", now, &t) == 0 && t == now);
+	CHECK(lc_time_parse("2026-12-01T01:00:00.5+01:00", now, &t) == 0 && t == now + s / 2);
+	CHECK(lc_time_parse("2026-12-01 00:00:00", now, &t) == 0 && t == now);
+	CHECK(lc_time_parse("2026-12-01", now, &t) == 0 && t == now);
+	CHECK(lc_time_parse("-15m", now, &t) == 0 && t == now - 900 * s);
+	CHECK(lc_time_parse("-2h", now, &t) == 0 && t == now - 7200 * s);
+	CHECK(lc_time_parse("-1.5h", now, &t) == 0 && t == now - 5400 * s);
+	CHECK(lc_time_parse("1796083200.000000001", now, &t) == 0 && t == now + 1);
+	CHECK(lc_time_parse("1796083200", now, &t) == 0 && t == now);
+	CHECK(lc_time_parse("now", now, &t) == 0 && t == now);
+	CHECK(lc_time_parse("", now, &t) < 0);
+	CHECK(lc_time_parse("yesterday", now, &t) < 0);
+	CHECK(lc_time_parse("-15x", now, &t) < 0);
+	CHECK(lc_time_parse("-m", now, &t) < 0);
+	CHECK(lc_time_parse("2026-02-30T00:00:00Z", now, &t) < 0);
+	CHECK(lc_time_parse("2026-12-01T25:00:00Z", now, &t) < 0);
+	CHECK(lc_time_parse("2026-12-01T00:00:00Zjunk", now, &t) < 0);
+	CHECK(lc_time_parse("12.", now, &t) < 0);
+	CHECK(lc_time_parse("-100000d", now, &t) < 0);
+}
+
+int
+main(void)
+{
+	test_keys();
+	test_bloom();
+	test_format();
+	test_narrow();
+	test_time();
+	if (failures) {
+		fprintf(stderr, "test_index: %d failures\n", failures);
+		return 1;
+	}
+	printf("test_index: all passed\n");
+	return 0;
+}
