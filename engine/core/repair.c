@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "core/repair.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 /* Scan `path`: packets whole on disk and the offset where they end. */
 static int

@@ -17,7 +17,7 @@
 #include "index/crc32c.h"
 #include "index/idx_unit.h"
 #include "index/index.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 #define PCAPNG_SHB_TYPE 0x0a0d0d0au
 #define PCAPNG_IDB_TYPE 1u

@@ -5,7 +5,7 @@
 
 #include "index/crc32c.h"
 #include "index/idx_live.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 #define PCAP_HDR 24u
 #define REC_HDR 16u

@@ -10,7 +10,7 @@
 #include "query/narrow.h"
 #include "query/out.h"
 #include "query/query.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 enum qfile_state {
 	QF_CLOSED, /* not opened yet: its key is a lower bound of its first time stamp */

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 #include "replay/replay_scan.h"
 
 /* Several -r files read as one sequence of packets, one file open at a time. */

@@ -13,7 +13,7 @@
 
 #include "replay/pace.h"
 #include "replay/file_seq.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 #include "replay/replay_scan.h"
 #include "datapath/tstamp.h"
 

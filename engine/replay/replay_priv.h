@@ -7,7 +7,7 @@
 #include "datapath/tx_task.h"
 #include "replay/pace.h"
 #include "replay/file_seq.h"
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 #include "replay/replay.h"
 #include "replay/replay_scan.h"
 #include "sources/port.h"

@@ -2,7 +2,7 @@
 #ifndef LINECAP_REPLAY_SCAN_H
 #define LINECAP_REPLAY_SCAN_H
 
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 #include "replay/replay.h"
 
 /* What the validating pass over the file found. */

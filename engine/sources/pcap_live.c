@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/pcap_engine.h"
+#include "sources/pcap_live.h"
 
 /* pcap timeout = TPACKET_V3 block retire timeout: latency vs. wakeups. */
 #define LC_PCAP_TIMEOUT_MS 100

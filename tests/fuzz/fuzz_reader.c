@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "replay/pcap_reader_priv.h"
+#include "reader/pcap_reader_priv.h"
 
 #define PCAPNG_BOM 0x1a2b3c4du
 #define PCAPNG_IDB 1u

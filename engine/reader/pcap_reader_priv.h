@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "replay/pcap_reader.h"
+#include "reader/pcap_reader.h"
 
 #define PCAPNG_SHB 0x0a0d0d0au
 
