@@ -130,4 +130,4 @@ expect_rc 2
 grep -q "^linecap: -F 'pcapx': expected pcap or pcapng$" "$LC_ERR" || { show "$LC_ERR"; fail "no one-line -F error"; }
 ok "-F pcapx: exit 2, one line"
 
-echo "pcapng: 6 passed, 0 failed"
+passed_line
