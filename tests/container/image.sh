@@ -189,9 +189,9 @@ done
 note "$(head -n1 <<<"$drv")"
 ok "linecap runs from the image ($(cat "$T/version")); 'linecap list' shows the ${#want_drivers[@]} drivers registered"
 
-# invariant JSON: received == written + every drop counter, exactly (--stats-json)
+# invariant JSON: received == written + filtered + every drop counter, exactly (--stats-json)
 invariant() {
-	jq -e '.totals as $t | $t.received == $t.written + $t.dropped_ring_full + $t.dropped_write_error and .invariant_ok' \
+	jq -e '.totals as $t | $t.received == $t.written + $t.filtered + $t.dropped_ring_full + $t.dropped_write_error and .invariant_ok' \
 		"$1" >/dev/null || fail "accounting broken in $1: $(jq -c .totals "$1" 2>&1)"
 }
 
