@@ -64,9 +64,11 @@ else
 fi
 [[ -x $R/root/work/linecap/scripts/setup ]] || fail "scripts/setup did not make it into the root"
 cp -L /etc/resolv.conf "$R/root/etc/resolv.conf"
-# no service starts inside the chroot
+# no service starts inside the chroot; dpkg skips its fsyncs (as Debian's own container
+# images do: docker-apt-speedup), which roughly halves the time of the package installs
 printf '#!/bin/sh\nexit 101\n' >"$R/root/usr/sbin/policy-rc.d"
 chmod 0755 "$R/root/usr/sbin/policy-rc.d"
+echo force-unsafe-io >"$R/root/etc/dpkg/dpkg.cfg.d/linecap-fresh-root-speedup"
 
 # the script run inside: each step timed; the last line says which step failed
 cat >"$R/root/work/run.sh" <<-'EOF'
@@ -92,6 +94,8 @@ chmod 0755 "$R/root/work/run.sh"
 # Everything below runs in a private mount namespace: its mounts end with it.
 unshare -m --propagation private -- bash -euc '
 	R=$1 corpus=$2
+	# the root is a mount point, as in a container (unshare inside needs that)
+	mount --bind "$R/root" "$R/root"
 	mount -t proc proc "$R/root/proc"
 	mount -t sysfs -o ro sysfs "$R/root/sys"
 	mount --rbind /dev "$R/root/dev"

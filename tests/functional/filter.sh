@@ -101,8 +101,8 @@ done
 gre_row='vlan and proto gre'
 gre_want=$(expect_filtered "$MIX" "$gre_row" "$T/gre-want.pcap")
 td=$(without_netdb tcpdump -r "$MIX" -w "$T/gre-nonet.pcap" "$gre_row" 2>/dev/null &&
-	"$PCAPCHECK" count "$T/gre-nonet.pcap") || td='an error'
-echo "  tcpdump -r '$gre_row' without /etc/protocols keeps $td packet(s); with it, $gre_want"
+	"$PCAPCHECK" count "$T/gre-nonet.pcap") || td='(tcpdump failed)'
+echo "  tcpdump -r '$gre_row': without /etc/protocols it keeps $td, with it $gre_want"
 for row in "$gre_row|'gre'.*/etc/protocols" 'ip proto \gre or port 22|'"'"'\\gre'"'"'.*/etc/protocols' \
 	"port domain|'domain'.*/etc/services"; do
 	expr=${row%%|*}
