@@ -92,6 +92,7 @@ EOF
 chmod 0755 "$R/root/work/run.sh"
 
 # Everything below runs in a private mount namespace: its mounts end with it.
+# shellcheck disable=SC2016 # expanded by the inner shell
 unshare -m --propagation private -- bash -euc '
 	R=$1 corpus=$2
 	# the root is a mount point, as in a container (unshare inside needs that)
@@ -114,8 +115,9 @@ grep -q '^fresh-root: all steps passed$' "$R/run.log" || {
 	tail -n 60 "$R/run.log"
 	fail "$(grep '^fresh-root: step' "$R/run.log" || echo 'the chroot run did not finish')"
 }
-grep -q '^=== setup: exit 0' "$R/run.log" && grep -q '^=== test: exit 0' "$R/run.log" ||
+if ! grep -q '^=== setup: exit 0' "$R/run.log" || ! grep -q '^=== test: exit 0' "$R/run.log"; then
 	fail "a step did not report exit 0"
+fi
 echo "measured: fresh root $((SECONDS - t_all)) s in all ($(grep -E '^=== [a-z]+: exit' "$R/run.log" |
 	sed -E 's/^=== ([a-z]+): exit 0 after ([0-9]+) s/\1 \2 s/' | paste -sd, | sed 's/,/, /g'))"
 echo "ok: on a fresh bookworm minbase root, scripts/setup + scripts/build + the filter test pass"

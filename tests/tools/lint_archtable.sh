@@ -104,6 +104,7 @@ lint() {
 	return 0
 }
 
+# shellcheck disable=SC2016 # the backticks are markdown, not command substitution
 selftest() {
 	local T passed=0 failed=0
 	T=$(mktemp -d "${TMPDIR:-/tmp}/lint_archtable.XXXXXX")
