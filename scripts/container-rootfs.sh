@@ -17,7 +17,10 @@
 #     driver table);
 #   - the Debian copyright file of every package a file came from;
 #   - /etc/passwd and /etc/group with numeric entries (0 root, 65532 linecap),
-#     /etc/ld.so.cache, empty /tmp, /run/dpdk and /out.
+#     /etc/ld.so.cache, empty /tmp, /run/dpdk and /out;
+#   - /etc/protocols and /etc/services (Debian's netbase, which must be installed):
+#     libpcap resolves the names of a filter ('proto gre', 'port domain') through them,
+#     and without /etc/protocols turns a protocol name into protocol 0.
 # Then checks that the dynamic loader of ROOTFS resolves every ELF file in ROOTFS
 # without a "not found", and prints the list of PMDs and the total size.
 # Nothing else (no shell, no package manager) goes into ROOTFS.
@@ -27,7 +30,7 @@ set -euo pipefail
 die() { printf 'container-rootfs: %s\n' "$*" >&2; exit 1; }
 warn() { printf 'container-rootfs: warning: %s\n' "$*" >&2; }
 
-case ${1:-} in -h | --help) sed -n '4,22s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case ${1:-} in -h | --help) sed -n '4,27s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 (($# >= 2)) || die "usage: container-rootfs.sh ROOTFS STAGE [PMD...]"
 root=$1 stage=$2
 shift 2
@@ -147,6 +150,12 @@ cat >"$root/etc/group" <<-'EOF'
 	root:x:0:
 	linecap:x:65532:
 EOF
+# Filter names: glibc reads these itself (nss "files" is in libc, and with no
+# /etc/nsswitch.conf "files" is the default for both databases).
+for f in /etc/protocols /etc/services; do
+	[[ -s $f ]] || die "$f is missing (apt-get install netbase): filter names would not resolve"
+	copy "$f"
+done
 printf '%s\n' "$libdir" "$pmd_dir" >"$root/etc/ld.so.conf"
 ldconfig -r "$root" 2>/dev/null || warn "ldconfig -r failed: the loader will search its default directories"
 

@@ -11,9 +11,22 @@
 struct bpf_program;
 
 /*
+ * Refuse a filter whose names did not resolve. libpcap 1.10 turns a
+ * protocol name into protocol 0 when the protocol database (/etc/protocols)
+ * cannot be read (`proto gre` then matches protocol 0, silently), and says
+ * "unknown port" when the service database cannot be read. 0, or -1 with err
+ * (LC_ERR_USAGE) naming the word, the file and the fix. Costs nothing while
+ * both databases are readable; an expression libpcap refuses for another
+ * reason returns 0 (the caller's compile reports it). Both paths call it:
+ * lc_filter_compile (DPDK) and the libpcap engine, with its link type.
+ */
+int lc_filter_names_check(const char *expr, int linktype, uint32_t snaplen, struct lc_error *err);
+
+/*
  * Compile tcpdump expression `expr` for `linktype` (DLT_*) and `snaplen`
- * with pcap_open_dead + pcap_compile, as tcpdump does (optimised). Returns
- * 0, or -1 with err set to LC_ERR_USAGE and libpcap's message. The caller
+ * with pcap_open_dead + pcap_compile, as tcpdump does (optimised), after
+ * lc_filter_names_check. Returns 0, or -1 with err set to LC_ERR_USAGE and
+ * libpcap's message (or the names check's). The caller
  * frees `prog` with pcap_freecode.
  */
 int lc_filter_compile(const char *expr, int linktype, uint32_t snaplen, struct bpf_program *prog,

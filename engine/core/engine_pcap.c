@@ -12,6 +12,7 @@
 
 #include <pcap/pcap.h>
 
+#include "core/bpf_filter.h"
 #include "core/engine_priv.h"
 #include "core/pcap_engine.h"
 #include "core/rotate.h"
@@ -117,6 +118,8 @@ lc_pcap_engine_build(struct lc_engine *e, FILE *plan_out, struct lc_error *err)
 		if (lc_writer_header(e, &e->writers[i], err) < 0)
 			return -1;
 	/* Every socket is in the group: open them, with the user's filter. */
+	if (lc_filter_names_check(c->filter_expr, (int)e->linktype, c->snaplen, err) < 0)
+		return -1;
 	for (i = 0; i < n; i++)
 		if (lc_pcap_set_filter(&e->pcap[i], c->filter_expr, err) < 0)
 			return -1;

@@ -12,7 +12,8 @@
 #      registered (`linecap list`);
 #   4. the engine run from the image (buildah run): net_null without hugepages, net_pcap
 #      replaying a corpus capture mounted read-only, net_null on the host's hugepages,
-#      and as UID 65532; each pcap is written into a mounted host directory and read back
+#      named filters ('vlan and proto gre' on various_gre.pcap, 'port domain' on DNS
+#      captures) compared with tcpdump -r on the host, and as UID 65532; each pcap is written into a mounted host directory and read back
 #      on the host with tcpdump and pcapcheck (the replay: `pcapcheck same`, byte for
 #      byte), and the accounting invariant of --stats-json checked;
 #   5. tools image: python3, dpdk-devbind.py, dpdk-hugepages.py and our scripts run.
@@ -46,7 +47,7 @@ note() { echo "  $*"; }
 
 ((EUID == 0)) || fail "needs root (container storage, chroot, debootstrap)"
 [[ -n ${PCAPCHECK:-} && -x ${PCAPCHECK:-} ]] || fail "PCAPCHECK ('${PCAPCHECK:-}') is not an executable (run through meson test)"
-for c in buildah tcpdump jq chroot; do
+for c in buildah tcpdump mergecap jq chroot; do
 	command -v "$c" >/dev/null || fail "$c is not installed (scripts/setup --container)"
 done
 command -v podman >/dev/null || command -v buildah >/dev/null || fail "podman/buildah missing"
@@ -188,9 +189,9 @@ done
 note "$(head -n1 <<<"$drv")"
 ok "linecap runs from the image ($(cat "$T/version")); 'linecap list' shows the ${#want_drivers[@]} drivers registered"
 
-# invariant JSON: received == written + every drop counter, exactly (--stats-json)
+# invariant JSON: received == written + filtered + every drop counter, exactly (--stats-json)
 invariant() {
-	jq -e '.totals as $t | $t.received == $t.written + $t.dropped_ring_full + $t.dropped_write_error and .invariant_ok' \
+	jq -e '.totals as $t | $t.received == $t.written + $t.filtered + $t.dropped_ring_full + $t.dropped_write_error and .invariant_ok' \
 		"$1" >/dev/null || fail "accounting broken in $1: $(jq -c .totals "$1" 2>&1)"
 }
 
@@ -223,6 +224,38 @@ note "pcapcheck same: $(tail -n1 "$T/same")"
 got=$(count "$O/replay.pcap")
 [[ $got == "$n_in" ]] || fail "net_pcap: tcpdump reads $got packets of $n_in"
 ok "net_pcap in the image replaying $(basename "$corpus_file") ($n_in packets) -> the same packets, byte for byte"
+
+# Filters with names, inside the image, against tcpdump -r on the host (issue 12: without
+# /etc/protocols libpcap turns `proto gre` into protocol 0 and keeps nothing; without
+# /etc/services `port domain` is an "unknown port"). Each row must keep some packets but
+# not all, and exactly tcpdump's.
+for f in /etc/protocols /etc/services; do
+	cmp -s "$f" "$mnt$f" || fail "$f in the image is missing or differs from the host's (netbase)"
+done
+for f in various_gre.pcap dns_tcp.pcap dns_tcp_8053.pcap; do
+	[[ -r $(dirname "$corpus_file")/$f ]] || fail "corpus file $f missing"
+done
+cp "$(dirname "$corpus_file")/various_gre.pcap" "$T/in/gre.pcap"
+# DNS on port 53 and on 8053: 'port domain' keeps half
+mergecap -F pcap -a -w "$T/in/dns.pcap" "$(dirname "$corpus_file")/dns_tcp.pcap" \
+	"$(dirname "$corpus_file")/dns_tcp_8053.pcap" || fail "mergecap could not build dns.pcap"
+for row in "gre.pcap|vlan and proto gre" "dns.pcap|port domain"; do
+	in=${row%%|*} expr=${row#*|}
+	n_all=$("$PCAPCHECK" count "$T/in/$in")
+	tcpdump -r "$T/in/$in" -w "$T/want-$in" "$expr" 2>/dev/null || fail "tcpdump -r $in '$expr' failed on the host"
+	want=$("$PCAPCHECK" count "$T/want-$in")
+	((want > 0 && want < n_all)) || fail "'$expr' keeps $want of $n_all packets of $in on the host: it tests nothing"
+	rc=0
+	brun --volume "$T/in:/in:ro" -- capture -i "net_pcap0,rx_pcap=/in/$in" -w "/out/f-$in" -c "$want" \
+		--duration 30 -q --eal '--no-huge -m 256' --stats-json "/out/f-$in.json" -f "$expr" \
+		>"$T/f.log" 2>&1 || rc=$?
+	((rc == 0)) || fail "capture with filter '$expr' in the image exited $rc: $(cat "$T/f.log")"
+	invariant "$O/f-$in.json"
+	"$PCAPCHECK" same "$T/want-$in" "$O/f-$in" >"$T/same" 2>&1 ||
+		fail "filter '$expr' in the image differs from tcpdump -r on the host: $(cat "$T/same")"
+	note "'$expr' on $in: $want of $n_all packets, as tcpdump -r on the host"
+done
+ok "named filters in the image ('vlan and proto gre', 'port domain') keep what tcpdump -r keeps on the host"
 
 # the host's hugepages
 hmnt=$(awk '$3 == "hugetlbfs" { print $2; exit }' /proc/mounts)
@@ -268,4 +301,4 @@ tsize=$(podman "${S[@]}" image inspect --format '{{.Size}}' "$tools_tag" 2>/dev/
 ok "tools image ($tsize bytes): $pyv, dpdk-devbind.py and dpdk-hugepages.py (Debian's dpdk), bind, hugepages, launch"
 
 echo "measured: runtime image $size bytes, gzip ~$gz bytes; build runtime ${t_runtime}s, tools ${t_tools}s"
-echo "container-image: $passed passed, 0 failed"
+echo "container-image: $passed checks passed"

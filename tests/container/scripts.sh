@@ -396,4 +396,4 @@ expect_in "$out" "^mounts: $T/hmnt rw,.*pagesize=2M" "the kernel shows the huget
 restore_hugepages
 ok "hugepages on this host: $want pages reserved then 4 given back (the kernel's counters follow), hugetlbfs mounted; counts restored"
 
-echo "scripts: $passed passed, 0 failed"
+echo "scripts: $passed checks passed"

@@ -61,4 +61,4 @@ got=$("$PCAPCHECK" count "$OUT")
 grep -q "imissed $miss\|$miss imissed\|imissed: $miss" "$LC_ERR" ||
 	{ show "$LC_ERR" 20; fail "the summary does not show imissed $miss"; }
 ok "net_af_packet: $N frames sent = $ipk captured + $miss dropped by the kernel ring (imissed)"
-echo "afpacket_drops: 1 passed, 0 failed"
+passed_line

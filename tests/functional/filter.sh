@@ -94,6 +94,30 @@ for bad in 'tcp and and' 'port nosuchservice' 'ether[0:3] = 1'; do
 		fail "bad filter '$bad': got '$got', tcpdump says '$tmsg'"
 	ok "bad filter '$bad' -> exit 2: $got"
 done
+# Names on a machine without Debian's netbase (issue 12): libpcap 1.10 turns `proto gre`
+# into protocol 0 when /etc/protocols cannot be read, and a capture would keep nothing,
+# silently. linecap must refuse with one line naming the word and the file; with the
+# number instead of the name the same capture keeps what tcpdump keeps on a full system.
+gre_row='vlan and proto gre'
+gre_want=$(expect_filtered "$MIX" "$gre_row" "$T/gre-want.pcap")
+td=$(without_netdb tcpdump -r "$MIX" -w "$T/gre-nonet.pcap" "$gre_row" 2>/dev/null &&
+	"$PCAPCHECK" count "$T/gre-nonet.pcap") || td='(tcpdump failed)'
+echo "  tcpdump -r '$gre_row': without /etc/protocols it keeps $td, with it $gre_want"
+for row in "$gre_row|'gre'.*/etc/protocols" 'ip proto \gre or port 22|'"'"'\\gre'"'"'.*/etc/protocols' \
+	"port domain|'domain'.*/etc/services"; do
+	expr=${row%%|*}
+	rc=0
+	without_netdb timeout -k 5 60 "$LINECAP" capture -i "net_pcap0,rx_pcap=$MIX" -w "$T/nonet.pcap" \
+		--duration 5 -q --eal "$EAL" -f "$expr" >/dev/null 2>"$T/nonet.err" || rc=$?
+	check_names_refused "$T/nonet.pcap" "$T/nonet.err" "$rc" "${row#*|}"
+	ok "'$expr' without its name database -> exit 2, refused"
+done
+without_netdb timeout -k 5 60 "$LINECAP" capture -i "net_pcap0,rx_pcap=$MIX" -w "$T/nonet.pcap" \
+	-c "$gre_want" -q --eal "$EAL" -f 'vlan and proto 47' >/dev/null 2>"$T/nonet.err" ||
+	{ show "$T/nonet.err"; fail "'vlan and proto 47' without /etc/protocols failed"; }
+check "$PCAPCHECK" same "$T/gre-want.pcap" "$T/nonet.pcap"
+ok "'vlan and proto 47' without /etc/protocols == tcpdump '$gre_row' with it ($gre_want packets)"
+
 lc 30 capture -i net_null0 -w "$T/bad.pcap" -q --eal "$EAL" -f tcp udp
 expect_rc 2
 grep -q "already given with -f" "$LC_ERR" || fail "-f plus trailing words not refused"

@@ -47,3 +47,36 @@ expect_filtered() {
 	tcpdump -r "$1" -w "$3" "$2" 2>/dev/null || fail "tcpdump rejected filter '$2'"
 	"$PCAPCHECK" count "$3"
 }
+
+# without_netdb CMD...: run CMD in a private mount namespace whose /etc has no protocols
+# and no services file (an overlay on /etc with both removed), as on a machine without
+# Debian's netbase. Nothing outside the namespace changes.
+without_netdb() {
+	local d
+	d=$(mktemp -d "$T/netdb.XXXXXX")
+	mkdir "$d/up" "$d/work"
+	require_cmd unshare
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m --propagation private -- sh -c '
+		mount -t overlay lc-no-netdb -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc ||
+			{ echo "without_netdb: cannot mount an overlay on /etc" >&2; exit 99; }
+		rm -f /etc/protocols /etc/services
+		! [ -e /etc/protocols ] && ! [ -e /etc/services ] ||
+			{ echo "without_netdb: /etc/protocols or /etc/services still there" >&2; exit 99; }
+		shift
+		exec "$@"' sh "$d" "$@"
+}
+
+# check_names_refused OUT ERR RC WANT: the result of a capture with a name that did
+# not resolve: exit 2, one error line matching WANT (a grep regex naming the word and
+# the file), no packet written (OUT is missing or holds no packet).
+check_names_refused() {
+	local out=$1 err=$2 rc=$3 want=$4
+	[ "$rc" -eq 2 ] || { show "$err"; fail "name without its database: exit $rc, expected 2 ($want)"; }
+	[ "$(grep -c '^linecap: ' "$err")" -eq 1 ] || { show "$err"; fail "name without its database: not one error line"; }
+	grep -q "^linecap: .*$want" "$err" || { show "$err"; fail "error line does not name '$want'"; }
+	if [ -s "$out" ] && [ "$("$PCAPCHECK" count "$out" 2>/dev/null || echo 0)" -ne 0 ]; then
+		fail "name without its database: packets were written to $out"
+	fi
+	echo "  $(grep '^linecap: ' "$err")"
+}

@@ -59,4 +59,4 @@ lc 60 capture -i "net_pcap0,rx_pcap=$IN" -w "$T/fixed.pcap" --queues 2 -c "$N" -
 expect_rc 2
 ok "--queues 2 without %q in -w: exit 2"
 
-echo "flows: 3 passed, 0 failed"
+passed_line

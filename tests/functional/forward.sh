@@ -221,4 +221,4 @@ bad 2 '^linecap: --forward .NET_NULL0,size=64. is the capture device' capture -i
 	-w /dev/null -c 10 --forward NET_NULL0,size=64 --eal "$EAL"
 bad 2 '^linecap: --forward needs the DPDK path' capture -i lo -w /dev/null -c 10 --forward net_tap0
 ok "bad --forward: exit 4 / 2 with one line"
-echo "forward: 5 passed, 0 failed"
+passed_line

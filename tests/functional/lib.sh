@@ -7,7 +7,8 @@
 #                 $LC_OUT, stderr in $LC_ERR; a hang or a crash fails the test
 #   check CMD...  run a checker (pcapcheck ...), show its line, fail on non-zero
 #   fail MSG      print "FAIL: MSG" and exit 1
-#   ok MSG        print "ok: MSG"
+#   ok MSG        print "ok: MSG" (counted)
+#   passed_line   print "NAME: N checks passed", N = the ok() calls (last line of a test)
 # Prerequisites that are missing make the test FAIL (never skip).
 
 set -euo pipefail
@@ -21,8 +22,16 @@ fail() {
 	exit 1
 }
 
+OK_COUNT=0 # ok() calls so far (in this shell)
 ok() {
+	OK_COUNT=$((OK_COUNT + 1))
 	echo "ok: $*"
+}
+
+# passed_line: the last line of a test that got to its end: how many checks passed (the
+# ok() calls counted). A failure exits at fail(), so a failed test never prints it.
+passed_line() {
+	echo "$TEST_NAME: $OK_COUNT checks passed"
 }
 
 # Quote a command for messages, so a failure can be re-run by hand.

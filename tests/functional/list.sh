@@ -26,4 +26,4 @@ if grep -q 'net_null0' "$LC_OUT"; then
 fi
 ok "no vdev, no net_null0"
 
-echo "list: 3 passed, 0 failed"
+passed_line

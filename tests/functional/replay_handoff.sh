@@ -56,4 +56,4 @@ set -e
 [ "${rcs[1]}" -eq 0 ] || { show "$LC_ERR"; fail "idle -w -: $(cat "$T/hdr.out")"; }
 [ "${rcs[0]}" -eq 0 ] || { show "$LC_ERR"; fail "idle capture exit ${rcs[0]}"; }
 ok "idle -w -: pcap $(cat "$T/hdr.out")"
-echo "replay_handoff: 3 passed, 0 failed"
+passed_line

@@ -77,4 +77,4 @@ PY
 	ok "$name cut 7 bytes short: $got complete records sent, warning with offset"
 done
 ok "$prefixes truncated prefixes: $errors clean errors, $partial partial replays with a warning, no crash"
-echo "replay_malformed: 3 passed, 0 failed"
+passed_line

@@ -74,4 +74,4 @@ round_trip() {
 round_trip small 1 "" "--pps 200000" -- "${small[@]}"
 round_trip big 1 ",bsize=65535" "--pps 50000" -- "${big[@]}"
 round_trip loop3 3 "" "--pps 300000 --preload" -- "${small[@]:0:100}"
-echo "replay_roundtrip: 3 passed, 0 failed"
+passed_line

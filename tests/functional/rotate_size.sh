@@ -115,4 +115,4 @@ lc 30 capture -i "net_pcap0,rx_pcap=$IN" -w "$T/%H/x.pcap" -G 60 --eal "$EAL"
 expect_rc 2
 ok "bad -C/-G/-W/-z combinations: exit 2 with one line"
 
-echo "rotate_size: 4 passed, 0 failed"
+passed_line

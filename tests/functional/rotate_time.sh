@@ -122,4 +122,4 @@ left=$(find "$D" -name '.*.part')
 	{ show "$T/z.log"; fail "-z did not run exactly once per file"; }
 ok "-G 1: $files files, each holding only its own window, none for the idle window; together exactly the input"
 
-echo "rotate_time: 2 passed, 0 failed"
+passed_line

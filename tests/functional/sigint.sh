@@ -90,4 +90,4 @@ run_signal() {
 run_signal INT
 run_signal TERM
 
-echo "sigint: 2 passed, 0 failed"
+passed_line

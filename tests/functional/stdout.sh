@@ -49,4 +49,4 @@ show "$T/same.out"
 [ "${rcs[1]}" -eq 0 ] || fail "$CMD | pcapcheck same IN /dev/stdin: $(cat "$T/same.out")"
 ok "-w - | pcapcheck same IN /dev/stdin"
 
-echo "stdout: 3 passed, 0 failed"
+passed_line
