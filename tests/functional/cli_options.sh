@@ -7,7 +7,6 @@
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-passed=0
 # refuse RC REGEX ARGS...: exit RC, stderr exactly one line matching REGEX
 refuse() {
 	local want=$1 re=$2
@@ -19,7 +18,6 @@ refuse() {
 		fail "stderr is not one line matching /$re/: $LC_CMD"
 	fi
 	ok "$(head -n 1 "$LC_ERR")"
-	passed=$((passed + 1))
 }
 # usage ARGS... -- REGEX...: exit 0, empty stderr, stdout matching every REGEX
 usage() {
@@ -36,7 +34,6 @@ usage() {
 		grep -Eq -- "$re" "$LC_OUT" || { show "$LC_OUT" 60; fail "no /$re/ in: $LC_CMD"; }
 	done
 	ok "${args[*]}: usage on stdout, exit 0"
-	passed=$((passed + 1))
 }
 
 usage --help -- '^Usage: linecap capture ' '^ +linecap replay -i DEV -r FILE' \
@@ -61,7 +58,6 @@ for ms in 0 60000; do
 	expect_rc 0
 	check "$PCAPCHECK" valid "$T/f$ms.pcap" --count 1000
 	ok "--flush-ms $ms accepted, 1000 packets written"
-	passed=$((passed + 1))
 done
 
-echo "cli_options: $passed passed, 0 failed"
+passed_line

@@ -132,4 +132,4 @@ wait "$CPID" || rc=$?
 check_invariant "$T/veth.json"
 judge "$OUT" "$T/s2" "libpcap path (veth, pcapng)"
 ok "libpcap path: packets on the medium within --flush-ms at 100 packets/s"
-echo "flush: 2 passed, 0 failed"
+passed_line
