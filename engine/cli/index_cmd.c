@@ -29,18 +29,6 @@ static const struct lc_opt index_opts[] = {
 
 static const struct lc_opt_cmd index_cmd = LC_OPT_CMD(index_opts, "index: ", " (see index --help)");
 
-static void
-usage(FILE *f)
-{
-	fprintf(f, "Usage: linecap index [--unit-kib N] [--bloom-bytes N] [-q] FILE...\n"
-		   "  writes FILE.idx next to each pcap or pcapng FILE (atomically: .part then\n"
-		   "  rename), for linecap query\n"
-		   "  --unit-kib N      bytes of records per index entry, in KiB (default 256)\n"
-		   "  --bloom-bytes N   key summary per entry, a power of two 64..65536 (default "
-		   "4096)\n"
-		   "  -q                no line per file\n");
-}
-
 int
 lc_cmd_index(int argc, char **argv)
 {
@@ -52,7 +40,7 @@ lc_cmd_index(int argc, char **argv)
 
 	ret = lc_opts_parse(&index_cmd, argc, argv, &ic, &words, &err);
 	if (ret == LC_CLI_HELP) {
-		usage(stdout);
+		lc_cli_index_usage(stdout);
 		return 0;
 	}
 	if (ret < 0)

@@ -63,23 +63,6 @@ static const struct lc_opt query_opts[] = {
 static const struct lc_opt_cmd query_cmd = LC_OPT_CMD(query_opts, "query: ", " (see query --help)");
 
 static void
-usage(FILE *f)
-{
-	fprintf(f, "Usage: linecap query -r DIR|FILE [-r ...] [--since T] [--until T] [-w OUT|-]\n"
-		   "                     [-F pcap|pcapng] [--max-mbps N] [-v] [EXPR]\n"
-		   "  -r DIR|FILE     capture files (a directory: its pcap/pcapng files)\n"
-		   "  --since T       packets at or after T; --until T: before T. T is RFC 3339\n"
-		   "                  (2026-12-05T13:04:05Z), relative (-15m, -2h, -1d) or epoch\n"
-		   "                  seconds\n"
-		   "  -w OUT|-        output file (default -, stdout: | tcpdump -r -)\n"
-		   "  -F pcap|pcapng  output format (default pcap)\n"
-		   "  --max-mbps N    read the captures at most N Mbit/s\n"
-		   "  -v              say how the indexes are used\n"
-		   "  EXPR            tcpdump filter expression (pcap-filter(7)); the result is\n"
-		   "                  exact and merged in time stamp order\n");
-}
-
-static void
 note(void *arg, const char *line)
 {
 	(void)arg;
@@ -159,7 +142,7 @@ lc_cmd_query(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	ret = parse(argc, argv, &qc, &c, &err);
 	if (ret == LC_CLI_HELP) {
-		usage(stdout);
+		lc_cli_query_usage(stdout);
 		return 0;
 	}
 	if (ret < 0 || lc_query_run(&c, &st, &err) < 0)

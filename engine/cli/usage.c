@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/args.h"
+#include "cli/commands.h"
 #include "cli/replay_args.h"
 
 void
@@ -99,4 +100,33 @@ lc_cli_replay_usage(FILE *f)
 		   "  --check             only check the files (no -i needed): one line each\n"
 		   "  -q                  no live status line\n"
 		   "  -v                  show DPDK's own messages\n");
+}
+
+void
+lc_cli_query_usage(FILE *f)
+{
+	fprintf(f, "Usage: linecap query -r DIR|FILE [-r ...] [--since T] [--until T] [-w OUT|-]\n"
+		   "                     [-F pcap|pcapng] [--max-mbps N] [-v] [EXPR]\n"
+		   "  -r DIR|FILE     capture files (a directory: its pcap/pcapng files)\n"
+		   "  --since T       packets at or after T; --until T: before T. T is RFC 3339\n"
+		   "                  (2026-12-05T13:04:05Z), relative (-15m, -2h, -1d) or epoch\n"
+		   "                  seconds\n"
+		   "  -w OUT|-        output file (default -, stdout: | tcpdump -r -)\n"
+		   "  -F pcap|pcapng  output format (default pcap)\n"
+		   "  --max-mbps N    read the captures at most N Mbit/s\n"
+		   "  -v              say how the indexes are used\n"
+		   "  EXPR            tcpdump filter expression (pcap-filter(7)); the result is\n"
+		   "                  exact and merged in time stamp order\n");
+}
+
+void
+lc_cli_index_usage(FILE *f)
+{
+	fprintf(f, "Usage: linecap index [--unit-kib N] [--bloom-bytes N] [-q] FILE...\n"
+		   "  writes FILE.idx next to each pcap or pcapng FILE (atomically: .part then\n"
+		   "  rename), for linecap query\n"
+		   "  --unit-kib N      bytes of records per index entry, in KiB (default 256)\n"
+		   "  --bloom-bytes N   key summary per entry, a power of two 64..65536 (default "
+		   "4096)\n"
+		   "  -q                no line per file\n");
 }
