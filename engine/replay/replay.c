@@ -21,6 +21,7 @@
 #include <linecap/engine.h>
 
 #include "core/lcore_plan.h"
+#include "datapath/tstamp.h"
 #include "replay/replay_priv.h"
 
 #define FEED_RING_SIZE 4096
@@ -215,7 +216,7 @@ lc_replay_create(const struct lc_replay_conf *c, const struct lc_lcore_plan *pla
 				rte_strerror(rte_errno));
 		goto fail;
 	}
-	r->shared.tsc_per_ns = (double)rte_get_tsc_hz() / 1e9;
+	r->shared.tsc_per_ns = (double)lc_tsc_hz() / 1e9;
 	if (lc_file_seq_scan(c->files, c->nb_files, &r->scan, err) < 0 ||
 			lc_file_seq_open(&r->seq_in, c->files, c->nb_files, err) < 0)
 		goto fail;
@@ -287,7 +288,7 @@ lc_replay_start(struct lc_replay *r, const volatile int *stop, struct lc_error *
 	/* Streamed: fill the rings first, so the tx lcores start with work. */
 	if (lc_replay_service(r, err) < 0)
 		return -1;
-	r->shared.start_tsc = rte_rdtsc() + rte_get_tsc_hz() / 1000000 * START_LEAD_US;
+	r->shared.start_tsc = rte_rdtsc() + lc_tsc_hz() / 1000000 * START_LEAD_US;
 	for (i = 0; i < r->nb_workers; i++)
 		if (lc_lcore_launch(lc_tx_worker_main, &r->workers[i], r->workers[i].lcore_id,
 				    &r->shared.stop, err) < 0)
@@ -360,7 +361,7 @@ lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 		t->dropped += r->leftover;
 	}
 	if (last > r->shared.start_tsc)
-		t->seconds = (double)(last - r->shared.start_tsc) / (double)rte_get_tsc_hz();
+		t->seconds = (double)(last - r->shared.start_tsc) / (double)lc_tsc_hz();
 	t->file_records = r->scan.nb_records;
 	t->empty = r->seq_in.empty;
 	t->truncated = r->scan.truncated;

@@ -204,8 +204,8 @@ calibrate_hw_clock(struct lc_port *port, const struct lc_clock *tsc_clock)
 		return ret;
 	if (c1 <= c0)
 		return -ERANGE;
-	lc_clock_set_rate(&port->hw_clock, (uint64_t)((double)(c1 - c0) * (double)rte_get_tsc_hz() /
-							   (double)(t1 - t0)));
+	lc_clock_set_rate(&port->hw_clock,
+			(uint64_t)((double)(c1 - c0) * (double)lc_tsc_hz() / (double)(t1 - t0)));
 	port->hw_clock.base_ticks = c1;
 	port->hw_clock.base_ns = lc_clock_ns(tsc_clock, t1);
 	return 0;
