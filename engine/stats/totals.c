@@ -29,6 +29,14 @@ lc_stats_rings(const struct lc_stats_view *v, unsigned int rx, unsigned int writ
 			ring_add(sum, v->rings[i].cnt);
 }
 
+/*
+ * Read while the counters move, the sum must never show more packets leaving a
+ * stage than entered it (received >= written + filtered + drops). Every packet
+ * is counted where it enters (received) before it is counted where it leaves,
+ * and each counter is published with a release store (lc_counter_add), so the
+ * reads go downstream first: the writers' counters, then the rx tasks' drops and
+ * filter, then what they received, each group behind an acquire fence.
+ */
 void
 lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t)
 {
@@ -36,11 +44,15 @@ lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t)
 	unsigned int i;
 
 	memset(t, 0, sizeof(*t));
+	lc_stats_rings(v, LC_VIEW_ANY, LC_VIEW_ANY, &rings);
+	t->written = rings.written;
+	t->written_bytes = rings.written_bytes;
+	t->write_errors = rings.write_errors;
+	t->pmd_short = rings.pmd_short;
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	for (i = 0; i < v->nb_rx; i++) {
 		const struct lc_rx_counters *c = v->rx[i].cnt;
 
-		t->received += lc_counter_read(&c->received);
-		t->rx_bytes += lc_counter_read(&c->rx_bytes);
 		t->ring_full += lc_counter_read(&c->ring_full);
 		t->filtered += lc_counter_read(&c->filtered);
 		t->ps_drop += lc_counter_read(&c->ps_drop);
@@ -48,15 +60,17 @@ lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t)
 		t->forwarded += lc_counter_read(&c->forwarded);
 		t->forward_dropped += lc_counter_read(&c->forward_dropped);
 	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	for (i = 0; i < v->nb_rx; i++) {
+		const struct lc_rx_counters *c = v->rx[i].cnt;
+
+		t->received += lc_counter_read(&c->received);
+		t->rx_bytes += lc_counter_read(&c->rx_bytes);
+	}
 	t->forward_on = v->fwd.on;
 	t->forward_oerrors = lc_counter_read(&v->fwd.oerrors);
 	t->filter_on = v->filter_on;
 	t->pcap = v->pcap;
-	lc_stats_rings(v, LC_VIEW_ANY, LC_VIEW_ANY, &rings);
-	t->written = rings.written;
-	t->written_bytes = rings.written_bytes;
-	t->write_errors = rings.write_errors;
-	t->pmd_short = rings.pmd_short;
 	t->imissed_known = t->ierrors_known = t->rx_nombuf_known = v->nb_ports > 0;
 	for (i = 0; i < v->nb_ports; i++) {
 		const struct lc_port_counters *s = v->ports[i].snap;

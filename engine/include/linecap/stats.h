@@ -66,11 +66,15 @@ lc_counter_read(const uint64_t *c)
 	return __atomic_load_n(c, __ATOMIC_RELAXED);
 }
 
-/* Single-writer increment: a plain add published with a relaxed store. */
+/*
+ * Single-writer increment: a plain add published with a release store (a plain
+ * store on x86), so a reader that sees it also sees what its owner counted
+ * before, and what reached it from upstream (lc_stats_totals relies on it).
+ */
 static inline void
 lc_counter_add(uint64_t *c, uint64_t n)
 {
-	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+	__atomic_store_n(c, *c + n, __ATOMIC_RELEASE);
 }
 
 #endif
