@@ -21,12 +21,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/engine_priv.h"
 #include "core/retention.h"
 #include "core/retention_match.h"
+#include "datapath/tstamp.h"
 #include "datapath/writer_file.h"
 
 /* Unpublished files per writer: every file slot, plus one in the queue. */
@@ -54,15 +54,6 @@ struct lc_retention {
 	size_t nb_files, cap_files;
 	struct lc_retention_counters cnt; /* the stats view points here */
 };
-
-static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* Bytes kept for the files not yet published. */
 static uint64_t
@@ -236,7 +227,7 @@ lc_retention_service(struct lc_retention *r, bool published)
 
 	if (r == NULL)
 		return;
-	now = mono_ns();
+	now = lc_mono_ns();
 	if (!published && now - r->last_ns < SERVICE_PERIOD_NS)
 		return;
 	r->last_ns = now;
@@ -316,7 +307,7 @@ lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_err
 	e->view.retention.max_disk = r->max_disk;
 	e->view.retention.min_free = r->min_free;
 	e->view.retention.cnt = &r->cnt;
-	r->last_ns = mono_ns();
+	r->last_ns = lc_mono_ns();
 	enforce(r); /* the files of an earlier run, before this one writes */
 	*out = r;
 	return 0;
