@@ -90,6 +90,11 @@ lc 60 capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 30M -c 30000
 expect_rc 0
 before=$(find "$D" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 [ "$before" -gt 16000000 ] || fail "the first run left only $before bytes"
+# a sidecar index of the first run's oldest file: deleted with it, counted
+old=$(find "$D" -type f -printf '%T@ %p\n' | sort -n | head -1 | cut -d' ' -f2)
+"$LINECAP" index -q "$old" >/dev/null || fail "linecap index $old failed"
+[ -s "$old.idx" ] || fail "linecap index wrote no $old.idx"
+before=$(find "$D" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 sample "$D" "$T/b.du"
 lc 60 capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M -c 300000 \
 	--duration 30 -q --stats-json "$T/b2.json" --eal "$EAL"
@@ -103,6 +108,7 @@ over=$(awk 'ok && $1 > 8000000 {print; exit} $1 <= 8000000 {ok = 1}' "$T/b.du")
 [ -z "$over" ] || fail "the directory went back over 8M ($over bytes) during the restart"
 [ "$(json_get "$T/b2.json" '.retention.files_deleted')" -gt "$(json_get "$T/b2.json" '.writers[0].files')" ] ||
 	fail "the second run deleted no file of the first"
+[ ! -e "$old" ] && [ ! -e "$old.idx" ] || fail "the first run's oldest file $old or its index is still there"
 ok "restart: $before bytes of an earlier run counted; $after bytes after, within 8M"
 
 # 3. --min-free 50 on a 64 MiB tmpfs: never more than half of it used
