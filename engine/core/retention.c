@@ -151,7 +151,8 @@ scan(struct lc_retention *r, DIR *d, uint64_t *total)
 	while ((de = readdir(d)) != NULL)
 		if (ours(r, de->d_name) && add_file(r, dfd, de->d_name) < 0)
 			return -ENOMEM;
-	qsort(r->files, r->nb_files, sizeof(r->files[0]), by_age);
+	if (r->nb_files > 1)
+		qsort(r->files, r->nb_files, sizeof(r->files[0]), by_age);
 	*total = 0;
 	for (i = 0; i < r->nb_files; i++)
 		*total += r->files[i].size + r->files[i].idx;
