@@ -131,7 +131,43 @@ max=$(max_sample "$T/c.used")
 packets_add_up "$T/c.json" "$D"
 ok "--min-free 50: at most $max of $total bytes used at any sample"
 
-# 4. bad input: one line, exit 2
+# 4. telemetry: /linecap/stats has files_deleted and bytes_deleted, growing while it runs
+D=$S2/t && mkdir "$D"
+"$LINECAP" capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M --duration 5 -q \
+	--stats-json "$T/t.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
+lpid=$!
+BG_PIDS+=("$lpid")
+sock=/var/run/dpdk/linecap-$lpid/dpdk_telemetry.v2
+for ((i = 0; i < 200; i++)); do
+	[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
+	sleep 0.1
+done
+[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
+PYTHONPATH="$(dirname "$0")" python3 - "$sock" >"$T/t.out" <<'PY' || { cat "$T/t.out"; fail "telemetry retention counters wrong"; }
+import json, sys, time
+from lc_telemetry import connect
+s = connect(sys.argv[1])
+seen = []
+t_end = time.time() + 2.5
+while time.time() < t_end:
+    s.send(b"/linecap/stats")
+    d = json.loads(s.recv(65536)).get("/linecap/stats")
+    if d:
+        seen.append((d["files_deleted"], d["bytes_deleted"]))
+    time.sleep(0.05)
+print(seen[0], seen[-1])
+if len(seen) < 10 or seen[-1][0] <= seen[0][0] or seen[-1][1] <= seen[0][1]:
+    sys.exit(1)
+if any(b[0] < a[0] for a, b in zip(seen, seen[1:])):
+    sys.exit(1)
+print(seen[-1][0])
+PY
+wait "$lpid" || fail "linecap exit $? with telemetry"
+live=$(tail -1 "$T/t.out")
+[ "$(json_get "$T/t.json" '.retention.files_deleted')" -ge "$live" ] || fail "JSON files_deleted below the live $live"
+ok "telemetry: files_deleted grows while capture runs ($live seen live)"
+
+# 5. bad input: one line, exit 2
 for args in "--max-disk 8M" "--min-free 10" "-G 1 --max-disk 8M" "-C 1 --max-disk 1M" \
 	"-C 1 --max-disk 3M" "-C 1 --max-disk x" "-C 1 --max-disk 0" "-C 1 --max-disk -5M" \
 	"-C 1 --max-disk 5Q" "-C 1 --min-free 0" "-C 1 --min-free 100" "-C 1 --min-free x"; do
@@ -144,4 +180,4 @@ for args in "--max-disk 8M" "--min-free 10" "-G 1 --max-disk 8M" "-C 1 --max-dis
 done
 ok "bad --max-disk/--min-free values and combinations: exit 2 with one line"
 
-echo "retention: 4 passed, 0 failed"
+echo "retention: 5 passed, 0 failed"
