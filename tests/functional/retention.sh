@@ -108,7 +108,7 @@ over=$(awk 'ok && $1 > 8000000 {print; exit} $1 <= 8000000 {ok = 1}' "$T/b.du")
 [ -z "$over" ] || fail "the directory went back over 8M ($over bytes) during the restart"
 [ "$(json_get "$T/b2.json" '.retention.files_deleted')" -gt "$(json_get "$T/b2.json" '.writers[0].files')" ] ||
 	fail "the second run deleted no file of the first"
-[ ! -e "$old" ] && [ ! -e "$old.idx" ] || fail "the first run's oldest file $old or its index is still there"
+if [ -e "$old" ] || [ -e "$old.idx" ]; then fail "the first run's oldest file $old or its index is still there"; fi
 ok "restart: $before bytes of an earlier run counted; $after bytes after, within 8M"
 
 # 3. --min-free 50 on a 64 MiB tmpfs: never more than half of it used
