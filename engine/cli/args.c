@@ -30,6 +30,32 @@ opt_port(const struct lc_opt *o, void *base, const char *dev, struct lc_error *e
 	return 0;
 }
 
+/* --max-disk SIZE: bytes, or a number with k, M, G or T (10^3 .. 10^12, as -C's MB). */
+static int
+opt_disk_size(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
+{
+	static const char units[] = "kMGT";
+	uint64_t *field = lc_opt_field(o, base);
+	const char *u;
+	double n, mult = 1;
+	char *end;
+
+	errno = 0;
+	n = strtod(val, &end);
+	if (end != val && *end != '\0' && end[1] == '\0' && (u = strchr(units, *end)) != NULL) {
+		for (; u >= units; u--)
+			mult *= 1000;
+		end++;
+	}
+	if (errno != 0 || end == val || *end != '\0' || !(n > 0) || n * mult > 1e18 || n * mult < 1)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--max-disk '%s': expected a size in bytes > 0, with an optional "
+				"k, M, G or T suffix",
+				val);
+	*field = (uint64_t)(n * mult);
+	return 0;
+}
+
 /* --file-mode OCTAL */
 static int
 opt_file_mode(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
@@ -134,6 +160,9 @@ static const struct lc_opt capture_opts[] = {
 		{OPT('W', "file-count", LC_OPT_UINT), CLI(conf.rotate_files), .min = 1,
 				.max = 1000000},
 		{OPT('z', "post-rotate", LC_OPT_STR), CLI(conf.post_rotate), .bad = "bad command"},
+		{OPT(0, "max-disk", LC_OPT_FUNC), CLI(conf.max_disk), .fn = opt_disk_size},
+		{OPT(0, "min-free", LC_OPT_NUM), CLI(conf.min_free), .fmin = DBL_TRUE_MIN,
+				.fmax = 99, .bad = "a percentage > 0 and <= 99"},
 		/* rx side */
 		{OPT('f', "filter", LC_OPT_FUNC), CLI(conf.filter_expr), .fn = opt_filter},
 		/* tcpdump: -B is in KiB; libpcap takes bytes (int). */

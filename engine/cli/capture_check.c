@@ -124,8 +124,20 @@ check_rotation(const struct lc_capture_conf *c, struct lc_error *err)
 		return lc_error_set(err, LC_ERR_USAGE, "-W needs -C or -G");
 	if (!rotating && c->post_rotate[0] != '\0')
 		return lc_error_set(err, LC_ERR_USAGE, "-z needs -C or -G");
+	if (!rotating && (c->max_disk != 0 || c->min_free > 0))
+		return lc_error_set(err, LC_ERR_USAGE,
+				"%s needs -C or -G: it deletes finished files",
+				c->max_disk != 0 ? "--max-disk" : "--min-free");
 	if (!rotating)
 		return 0;
+	if (c->max_disk != 0 && c->rotate_bytes == 0)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--max-disk needs -C: with -G alone a file's size has no bound");
+	if (c->max_disk != 0 && c->max_disk / 2 < c->rotate_bytes)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--max-disk %llu: smaller than two files of -C (2 x %llu bytes)",
+				(unsigned long long)c->max_disk,
+				(unsigned long long)c->rotate_bytes);
 	if (strcmp(c->output, "-") == 0)
 		return lc_error_set(err, LC_ERR_USAGE, "-C/-G write files: not with -w -");
 	snprintf(copy, sizeof(copy), "%s", c->output);

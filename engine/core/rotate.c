@@ -28,6 +28,7 @@
 
 #include "core/engine_priv.h"
 #include "core/recover.h"
+#include "core/retention.h"
 #include "core/rotate.h"
 
 extern char **environ;
@@ -62,6 +63,7 @@ struct lc_rotator {
 	bool failed;
 	pid_t *children; /* -z commands still running */
 	unsigned int nb_children, cap_children;
+	struct lc_retention *ret; /* --max-disk/--min-free, NULL = off */
 };
 
 bool
@@ -256,13 +258,14 @@ service(struct lc_rotator *ro, bool open_spares)
 	for (i = 0; i < ro->nb; i++) {
 		struct rot_writer *rw = &ro->w[i];
 		struct lc_rotation *rot = &rw->shared;
-		uint32_t tail = rot->q_tail;
+		uint32_t tail = rot->q_tail, first = tail;
 
 		while (tail != __atomic_load_n(&rot->q_head, __ATOMIC_ACQUIRE)) {
 			publish(ro, rw, &rot->queue[tail % LC_ROTATE_QUEUE]);
 			__atomic_store_n(&rot->q_tail, ++tail, __ATOMIC_RELEASE);
 			work++;
 		}
+		lc_retention_service(ro->ret, tail != first); /* delete before the next open */
 		if (open_spares && !ro->failed &&
 				!__atomic_load_n(&rot->spare_ready, __ATOMIC_ACQUIRE)) {
 			struct lc_error err = {0};
@@ -339,7 +342,7 @@ lc_rotate_setup(struct lc_engine *e, struct lc_error *err)
 		rw->shared.spare_ready = 1;
 		e->writers[i].rot = &rw->shared;
 	}
-	return 0;
+	return lc_retention_setup(e, &ro->ret, err);
 }
 
 int
@@ -451,6 +454,7 @@ lc_rotate_destroy(struct lc_engine *e)
 		free(ro->w[i].kept);
 	}
 	free(ro->children);
+	lc_retention_free(ro->ret);
 	free(ro);
 	e->rotator = NULL;
 }

@@ -163,6 +163,17 @@ summary_writers(FILE *f, const struct lc_stats_view *v)
 	}
 }
 
+/* --max-disk / --min-free: what retention deleted (only when on). */
+static void
+summary_retention(FILE *f, const struct lc_stats_view *v)
+{
+	if (!v->retention.on)
+		return;
+	fprintf(f, "%" PRIu64 " files deleted by retention (%" PRIu64 " bytes)\n",
+			lc_counter_read(&v->retention.cnt->files_deleted),
+			lc_counter_read(&v->retention.cnt->bytes_deleted));
+}
+
 void
 lc_report_summary(FILE *f, const struct lc_stats_view *v)
 {
@@ -172,6 +183,7 @@ lc_report_summary(FILE *f, const struct lc_stats_view *v)
 	summary_totals(f, v, &t);
 	summary_rx(f, v);
 	summary_writers(f, v);
+	summary_retention(f, v);
 	if (!lc_invariant_holds(&t))
 		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
 				t.received, lc_accounted(&t));

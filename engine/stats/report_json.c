@@ -147,6 +147,14 @@ lc_report_json(const char *path, const struct lc_stats_view *v, struct lc_error 
 	json_rx_totals(f, &t);
 	fprintf(f, "  \"invariant_ok\": %s,\n", lc_invariant_holds(&t) ? "true" : "false");
 	json_forward(f, &v->fwd, &t);
+	if (v->retention.on)
+		fprintf(f,
+				"  \"retention\": {\"max_disk\": %" PRIu64
+				", \"min_free\": %g, \"files_deleted\": %" PRIu64
+				", \"bytes_deleted\": %" PRIu64 "},\n",
+				v->retention.max_disk, v->retention.min_free,
+				lc_counter_read(&v->retention.cnt->files_deleted),
+				lc_counter_read(&v->retention.cnt->bytes_deleted));
 	json_ports(f, v);
 	json_writers(f, v);
 	fprintf(f, "}\n");

@@ -94,6 +94,10 @@ add_stats(struct rte_tel_data *d, const struct lc_stats_view *v)
 		add_u64(d, "forwarded", t.forwarded);
 		add_u64(d, "forward_dropped", t.forward_dropped);
 	}
+	if (v->retention.on) {
+		add_u64(d, "files_deleted", lc_counter_read(&v->retention.cnt->files_deleted));
+		add_u64(d, "bytes_deleted", lc_counter_read(&v->retention.cnt->bytes_deleted));
+	}
 	add_u64(d, "bytes_received", t.rx_bytes);
 	add_u64(d, "bytes_written", t.written_bytes);
 	add_opt(d, "imissed", t.imissed, t.imissed_known);

@@ -64,7 +64,11 @@ struct lc_capture_conf {
 	/* --forward: DPDK devargs of the port that re-sends accepted packets, "" = none */
 	char forward[1024];
 	uint32_t flush_ms; /* --flush-ms: a packet reaches the medium within this long, 0 = off */
-	uint32_t mtu; /* --mtu: port MTU, 0 = from the snap length and the device */
+	uint32_t mtu;	   /* --mtu: port MTU, 0 = from the snap length and the device */
+
+	/* Retention (with -C/-G): the rotation thread deletes the oldest finished files. */
+	uint64_t max_disk; /* --max-disk: bytes of this -w pattern's files, 0 = off */
+	double min_free;   /* --min-free: percent of the file system kept free, 0 = off */
 };
 
 /* Defaults for every field. */

@@ -81,6 +81,20 @@ struct lc_view_forward {
 	uint64_t oerrors;    /* main */
 };
 
+/* What retention deleted; written by the rotation thread only (lc_counter_add). */
+struct lc_retention_counters {
+	uint64_t files_deleted; /* capture files (their FILE.idx went with them) */
+	uint64_t bytes_deleted; /* bytes of those capture files, sidecars not included */
+};
+
+/* --max-disk / --min-free. */
+struct lc_view_retention {
+	bool on;	   /* fixed: either option given; the rest unset without */
+	uint64_t max_disk; /* fixed: bytes, 0 = none */
+	double min_free;   /* fixed: percent, 0 = none */
+	const struct lc_retention_counters *cnt; /* live: owned by the rotation thread */
+};
+
 #define LC_VIEW_MAX_RX (LC_MAX_PORTS * LC_MAX_QUEUES)
 #define LC_VIEW_MAX_RINGS (LC_VIEW_MAX_RX * LC_MAX_WRITERS)
 
@@ -96,6 +110,7 @@ struct lc_stats_view {
 	struct lc_view_ring rings[LC_VIEW_MAX_RINGS];
 	struct lc_view_writer writers[LC_MAX_WRITERS];
 	struct lc_view_forward fwd;
+	struct lc_view_retention retention;
 };
 
 /*

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_RETENTION_H
+#define LINECAP_RETENTION_H
+
+/*
+ * Retention by disk budget (--max-disk, --min-free), run by the rotation
+ * thread (core/rotate.c): after each publication it deletes the oldest
+ * finished files of this capture's -w pattern (and their FILE.idx), across
+ * all writers, until they fit.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linecap/error.h>
+
+struct lc_engine;
+struct lc_retention;
+
+/*
+ * Block slack of a file being written: it may be longer than -C by up to
+ * this until it is cut to its exact length (O_DIRECT blocks are padded).
+ */
+#define LC_RETENTION_SLACK (64u << 10)
+
+/*
+ * Before launch, after the writers' paths are known: *out = NULL when
+ * retention is off. Checks the budget against the writers (LC_ERR_USAGE),
+ * fills the stats view's retention part and enforces the budget once over
+ * the files an earlier run left. 0, or -1 with err set.
+ */
+int lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_error *err);
+
+/* Rotation thread: enforce after a publication, or once a second (sidecars, other runs). */
+void lc_retention_service(struct lc_retention *r, bool published);
+
+void lc_retention_free(struct lc_retention *r);
+
+#endif
