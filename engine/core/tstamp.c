@@ -6,18 +6,18 @@
 #include "datapath/tstamp.h"
 
 /*
- * One paired reading of `clk` and the TSC: the tightest of 8 (clock_gettime
- * bracketed by two TSC reads), the TSC taken in the middle.
+ * One paired reading of `clk` and the TSC: the tightest of `tries`
+ * (clock_gettime bracketed by two TSC reads), the TSC taken in the middle.
  */
 static void
-pair_read(clockid_t clk, uint64_t *ns, uint64_t *tsc)
+pair_read(clockid_t clk, int tries, uint64_t *ns, uint64_t *tsc)
 {
 	uint64_t best_span = UINT64_MAX;
 	int i;
 
 	*ns = 0;
 	*tsc = 0;
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < tries; i++) {
 		struct timespec ts;
 		uint64_t t0 = rte_rdtsc_precise();
 		uint64_t t1;
@@ -47,9 +47,9 @@ lc_tsc_hz(void)
 
 	if (hz != 0)
 		return hz;
-	pair_read(CLOCK_MONOTONIC_RAW, &ns0, &t0);
+	pair_read(CLOCK_MONOTONIC_RAW, 8, &ns0, &t0);
 	nanosleep(&nap, NULL);
-	pair_read(CLOCK_MONOTONIC_RAW, &ns1, &t1);
+	pair_read(CLOCK_MONOTONIC_RAW, 8, &ns1, &t1);
 	hz = (uint64_t)((unsigned __int128)(t1 - t0) * 1000000000u / (ns1 - ns0));
 	return hz;
 }
@@ -57,21 +57,6 @@ lc_tsc_hz(void)
 void
 lc_clock_anchor_tsc(struct lc_clock *c)
 {
-	uint64_t best_span = UINT64_MAX;
-	int i;
-
 	lc_clock_set_rate(c, lc_tsc_hz());
-	for (i = 0; i < 16; i++) {
-		struct timespec ts;
-		uint64_t t0 = rte_rdtsc_precise();
-		uint64_t t1;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		t1 = rte_rdtsc_precise();
-		if (t1 - t0 < best_span) {
-			best_span = t1 - t0;
-			c->base_ticks = t0 + (t1 - t0) / 2;
-			c->base_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-		}
-	}
+	pair_read(CLOCK_REALTIME, 16, &c->base_ns, &c->base_ticks);
 }
