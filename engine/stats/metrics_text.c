@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include <rte_common.h>
 #include <rte_version.h>
 
 #include <linecap/pmd_profile.h>
@@ -49,38 +50,40 @@ rx_labels(FILE *f, const struct lc_stats_view *v, unsigned int r)
 	fprintf(f, ",queue=\"%u\"", rx->queue_id);
 }
 
-/* One sample per rx task of an lc_rx_counters field (byte offset `off`). */
+/*
+ * One sample per rx task (`ring` false: an lc_rx_counters field at byte
+ * offset `off`) or per ring (true: an lc_ring_counters field).
+ */
 static void
-per_rx(FILE *f, const struct lc_stats_view *v, const char *name, const char *cause, size_t off)
+per_task(FILE *f, const struct lc_stats_view *v, const char *name, const char *cause, size_t off,
+		bool ring)
 {
-	unsigned int r;
+	unsigned int i, n = ring ? v->nb_rings : v->nb_rx;
 
-	for (r = 0; r < v->nb_rx; r++) {
-		const uint64_t *c = (const uint64_t *)((const char *)v->rx[r].cnt + off);
+	for (i = 0; i < n; i++) {
+		const void *cnt = ring ? (const void *)v->rings[i].cnt : (const void *)v->rx[i].cnt;
 
 		fprintf(f, "%s{", name);
 		if (cause != NULL)
 			fprintf(f, "cause=\"%s\",", cause);
-		rx_labels(f, v, r);
-		fprintf(f, "} %" PRIu64 "\n", lc_counter_read(c));
+		rx_labels(f, v, ring ? v->rings[i].rx : i);
+		if (ring)
+			fprintf(f, ",writer=\"%u\"", v->rings[i].writer);
+		fprintf(f, "} %" PRIu64 "\n",
+				lc_counter_read((const uint64_t *)((const char *)cnt + off)));
 	}
 }
 
-/* One sample per ring of an lc_ring_counters field. */
+static void
+per_rx(FILE *f, const struct lc_stats_view *v, const char *name, const char *cause, size_t off)
+{
+	per_task(f, v, name, cause, off, false);
+}
+
 static void
 per_ring(FILE *f, const struct lc_stats_view *v, const char *name, const char *cause, size_t off)
 {
-	unsigned int i;
-
-	for (i = 0; i < v->nb_rings; i++) {
-		const uint64_t *c = (const uint64_t *)((const char *)v->rings[i].cnt + off);
-
-		fprintf(f, "%s{", name);
-		if (cause != NULL)
-			fprintf(f, "cause=\"%s\",", cause);
-		rx_labels(f, v, v->rings[i].rx);
-		fprintf(f, ",writer=\"%u\"} %" PRIu64 "\n", v->rings[i].writer, lc_counter_read(c));
-	}
+	per_task(f, v, name, cause, off, true);
 }
 
 /* One sample per port of a PMD counter, only for ports whose PMD maintains it. */
@@ -173,11 +176,44 @@ outputs(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	fprintf(f, "} %" PRIu64 "\n", (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize);
 }
 
+/* The counters with one sample per rx task or per ring, in the order served. */
+struct counter_family {
+	const char *name, *help;
+	size_t off; /* in lc_rx_counters, or lc_ring_counters if `ring` */
+	bool ring;
+	bool forward; /* only with --forward */
+};
+
+static const struct counter_family counters[] = {
+		{"linecap_packets_received_total",
+				"Packets the rx task received (libpcap path: ps_recv).",
+				RX(received), false, false},
+		{"linecap_received_bytes_total", "Wire bytes of received packets.", RX(rx_bytes),
+				false, false},
+		{"linecap_packets_filtered_total",
+				"Packets the filter rejected (libpcap path: also those past -c).",
+				RX(filtered), false, false},
+		{"linecap_packets_written_total",
+				"Packets whose record reached the writer's output.", RING(written),
+				true, false},
+		{"linecap_written_bytes_total",
+				"Record bytes (header + captured bytes) handed to the output.",
+				RING(written_bytes), true, false},
+		{"linecap_records_pmd_short_total",
+				"Written records the PMD gave fewer bytes than the packet length "
+				"for.",
+				RING(pmd_short), true, false},
+		{"linecap_packets_forwarded_total",
+				"Accepted packets sent out of the --forward port.", RX(forwarded),
+				false, true},
+};
+
 void
 lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
 {
 	uint64_t end = lc_counter_read(&v->end_ns);
 	uint64_t start = lc_counter_read(&v->start_ns);
+	unsigned int i;
 
 	family(f, "linecap_build_info", "gauge", "Versions linecap was built with; always 1.");
 	fprintf(f, "linecap_build_info{version=\"%s\",dpdk=\"%s\",source=\"%s\"} 1\n", LC_VERSION,
@@ -186,27 +222,13 @@ lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	fprintf(f, "linecap_capture_running %d\n", start != 0 && end == 0);
 	family(f, "linecap_capture_seconds", "gauge", "Seconds since capture started.");
 	fprintf(f, "linecap_capture_seconds %.3f\n", lc_stats_elapsed(v));
-	family(f, "linecap_packets_received_total", "counter",
-			"Packets the rx task received (libpcap path: ps_recv).");
-	per_rx(f, v, "linecap_packets_received_total", NULL, RX(received));
-	family(f, "linecap_received_bytes_total", "counter", "Wire bytes of received packets.");
-	per_rx(f, v, "linecap_received_bytes_total", NULL, RX(rx_bytes));
-	family(f, "linecap_packets_filtered_total", "counter",
-			"Packets the filter rejected (libpcap path: also those past -c).");
-	per_rx(f, v, "linecap_packets_filtered_total", NULL, RX(filtered));
-	family(f, "linecap_packets_written_total", "counter",
-			"Packets whose record reached the writer's output.");
-	per_ring(f, v, "linecap_packets_written_total", NULL, RING(written));
-	family(f, "linecap_written_bytes_total", "counter",
-			"Record bytes (header + captured bytes) handed to the output.");
-	per_ring(f, v, "linecap_written_bytes_total", NULL, RING(written_bytes));
-	family(f, "linecap_records_pmd_short_total", "counter",
-			"Written records the PMD gave fewer bytes than the packet length for.");
-	per_ring(f, v, "linecap_records_pmd_short_total", NULL, RING(pmd_short));
-	if (v->fwd.on) {
-		family(f, "linecap_packets_forwarded_total", "counter",
-				"Accepted packets sent out of the --forward port.");
-		per_rx(f, v, "linecap_packets_forwarded_total", NULL, RX(forwarded));
+	for (i = 0; i < RTE_DIM(counters); i++) {
+		const struct counter_family *c = &counters[i];
+
+		if (c->forward && !v->fwd.on)
+			continue;
+		family(f, c->name, "counter", c->help);
+		per_task(f, v, c->name, NULL, c->off, c->ring);
 	}
 	drops(f, v);
 	in_flight(f, v);
