@@ -2,8 +2,9 @@
 /*
  * /healthz: is the capture making progress? Judged at each request from the
  * totals and what the previous requests saw (the endpoint's thread only).
- *   - stalled: packets keep arriving (received - filtered grows) but
- *     `written` has not changed for LC_HEALTH_STALL_S;
+ *   - stalled: packets keep arriving and are not lost to write errors
+ *     (received - filtered - write_errors grows) but `written` has not
+ *     changed for LC_HEALTH_STALL_S (a stuck writer, every packet at the ring);
  *   - writes failing: `write_errors` grew between every check for
  *     LC_HEALTH_WRITE_ERR_S (a failed medium, a full disk with --on-disk-full drop).
  */
@@ -15,7 +16,7 @@
 bool
 lc_health_check(struct lc_health *h, const struct lc_totals *t, double now, char *why, size_t len)
 {
-	uint64_t accepted = t->received - t->filtered;
+	uint64_t accepted = t->received - t->filtered - t->write_errors;
 	bool ok = true;
 
 	if (!h->init) {

@@ -21,7 +21,7 @@ struct lc_health {
 	double t_prev;	       /* time of the previous check */
 	uint64_t written;      /* written at t_written */
 	double t_written;      /* when `written` was last seen to change */
-	uint64_t accepted_at;  /* received - filtered when `written` last changed */
+	uint64_t accepted_at;  /* received - filtered - write_errors then */
 	uint64_t write_errors; /* at the previous check */
 	double err_since;      /* start of the current run of failing writes, 0 = none */
 };
