@@ -161,8 +161,10 @@ for bad in 127.0.0.1 127.0.0.1:0 127.0.0.1:65536 localhost:9100 '[::1:9100' :910
 	127.0.0.1:9x 999.1.1.1:80; do
 	lc 30 capture -i net_null0 -w "$T/x.pcap" --metrics "$bad" --eal "$EAL"
 	expect_rc 2
-	[ "$(wc -l <"$LC_ERR")" -eq 1 ] && grep -q "^linecap: --metrics '" "$LC_ERR" ||
-		{ show "$LC_ERR"; fail "--metrics '$bad': expected one 'linecap: --metrics' line"; }
+	if ! { [ "$(wc -l <"$LC_ERR")" -eq 1 ] && grep -q "^linecap: --metrics '" "$LC_ERR"; }; then
+		show "$LC_ERR"
+		fail "--metrics '$bad': expected one 'linecap: --metrics' line"
+	fi
 done
 P=$($MC free-port)
 $MC hold "$P" 30 >"$T/hold.out" &
@@ -170,8 +172,10 @@ BG_PIDS+=("$!")
 wait_for "$T/hold.out" listening "$!" "the port holder"
 lc 30 capture -i net_null0 -w "$T/x.pcap" --metrics "127.0.0.1:$P" --eal "$EAL"
 expect_rc 2
-[ "$(wc -l <"$LC_ERR")" -eq 1 ] && grep -q "Address already in use" "$LC_ERR" ||
-	{ show "$LC_ERR"; fail "busy port: expected one line naming the error"; }
+if ! { [ "$(wc -l <"$LC_ERR")" -eq 1 ] && grep -q "Address already in use" "$LC_ERR"; }; then
+	show "$LC_ERR"
+	fail "busy port: expected one line naming the error"
+fi
 ! grep -q EAL "$LC_ERR" || fail "busy port: the EAL started"
 [ ! -e "$T/x.pcap" ] || fail "busy port: an output file was created"
 ok "bad --metrics values and a busy port: one line, exit 2, no output file, no EAL"

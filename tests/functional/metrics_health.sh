@@ -24,7 +24,7 @@ LPID=$!
 BG_PIDS+=("$LPID")
 
 # probe once a second; record every answer
-first= bad=
+first='' bad=''
 for i in $(seq 40); do
 	sleep 1
 	kill -0 "$LPID" 2>/dev/null || break
