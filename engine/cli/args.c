@@ -170,6 +170,7 @@ static const struct lc_opt capture_opts[] = {
 				.max = INT32_MAX / 1024},
 		{OPT(0, "source", LC_OPT_ENUM), CLI(conf.source), .names = source_names},
 		{OPT(0, "forward", LC_OPT_FUNC), CLI(conf.forward), .fn = opt_forward},
+		{OPT(0, "metrics", LC_OPT_STR), CLI(metrics), .bad = "expected ADDR:PORT"},
 };
 
 static const struct lc_opt_cmd capture_cmd = LC_OPT_CMD(capture_opts, "", " (see --help)");

@@ -17,6 +17,7 @@ struct lc_cli {
 	bool verbose;
 	struct lc_privs privs; /* -Z */
 	mode_t file_mode;      /* --file-mode: output files are created with it */
+	char metrics[128];     /* --metrics ADDR:PORT, "" = off (cli/capture.c) */
 };
 
 /*

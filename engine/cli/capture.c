@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <linecap/engine.h>
+#include <linecap/metrics.h>
 #include <linecap/report.h>
 
 #include "cli/args.h"
@@ -36,6 +37,8 @@ struct capture_run {
 	struct lc_engine *e;
 	const struct lc_capture_conf *c;
 	struct lc_live live;
+	bool metrics; /* --metrics: keep the port counters fresh even with -q */
+	unsigned int steps;
 };
 
 static bool
@@ -58,6 +61,8 @@ capture_step(void *p)
 	if (lc_engine_failed(run->e) ||
 			(run->c->duration > 0 && lc_engine_elapsed(run->e) >= run->c->duration))
 		lc_engine_request_stop(run->e);
+	if (run->metrics && ++run->steps % 20 == 0)
+		lc_engine_refresh_ports(run->e);
 	return 50L * 1000 * 1000;
 }
 
@@ -150,7 +155,7 @@ report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
 static int
 run(struct lc_engine *e, const struct lc_cli *cli)
 {
-	struct capture_run cr = {.e = e, .c = &cli->conf};
+	struct capture_run cr = {.e = e, .c = &cli->conf, .metrics = cli->metrics[0] != '\0'};
 	struct lc_error err = {0};
 	bool json_created;
 	int rc = 0;
@@ -185,6 +190,7 @@ lc_cmd_capture(int argc, char **argv)
 	struct lc_error err = {0};
 	static struct lc_cli cli; /* large: keep it off the stack */
 	struct lc_lcore_plan plan = {0};
+	struct lc_metrics *m = NULL;
 	struct lc_engine *e;
 	bool eal;
 	int rc;
@@ -199,9 +205,17 @@ lc_cmd_capture(int argc, char **argv)
 	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
 		return lc_cli_fail(&err);
 	eal = cli.conf.source == LC_SOURCE_DPDK;
+	/* Bound before the EAL: a busy port is a usage error (exit 2) with nothing started. */
+	if (cli.metrics[0] != '\0') {
+		m = lc_metrics_bind(cli.metrics, cli.conf.output, &err);
+		if (m == NULL)
+			return lc_cli_fail(&err);
+	}
 	lc_cli_signals_install();
-	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &plan, &err) < 0)
+	if (eal && lc_eal_setup(&cli.conf, cli.verbose, &plan, &err) < 0) {
+		lc_metrics_destroy(m);
 		return lc_cli_fail(&err);
+	}
 	/*
 	 * Output files are created 0666 & ~umask: the umask gives them --file-mode.
 	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
@@ -212,12 +226,18 @@ lc_cmd_capture(int argc, char **argv)
 		if (eal)
 			lc_eal_release_log(cli.verbose);
 		rc = lc_cli_fail(&err);
+		lc_metrics_destroy(m);
 		if (eal)
 			lc_eal_teardown();
 		return rc;
 	}
 	fprintf(stderr, "%s\n", source_why);
-	rc = run(e, &cli);
+	/* From the main lcore: the server's thread inherits its CPU, not a data-path one. */
+	if (m != NULL && lc_metrics_start(m, &err) < 0)
+		rc = lc_cli_fail(&err);
+	else
+		rc = run(e, &cli);
+	lc_metrics_destroy(m);
 	lc_engine_destroy(e);
 	if (eal)
 		lc_eal_teardown();

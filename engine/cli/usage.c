@@ -47,6 +47,8 @@ lc_cli_usage(FILE *f)
 		   "  --file-mode OCTAL        permissions of output files (default 0600)\n"
 		   "  --on-disk-full drop|stop  drop and retry until space returns (default), or "
 		   "stop\n"
+		   "  --metrics ADDR:PORT      serve Prometheus /metrics and /healthz (e.g. "
+		   "127.0.0.1:9100)\n"
 		   "  -q                       no live status line\n"
 		   "  -v                       show DPDK's own messages\n"
 		   "  -F pcap|pcapng           output format (default pcap)\n"
