@@ -134,6 +134,7 @@ static const struct lc_opt capture_opts[] = {
 		{OPT('W', "file-count", LC_OPT_UINT), CLI(conf.rotate_files), .min = 1,
 				.max = 1000000},
 		{OPT('z', "post-rotate", LC_OPT_STR), CLI(conf.post_rotate), .bad = "bad command"},
+		{OPT(0, "index", LC_OPT_FLAG), CLI(conf.index), .min = true},
 		/* rx side */
 		{OPT('f', "filter", LC_OPT_FUNC), CLI(conf.filter_expr), .fn = opt_filter},
 		/* tcpdump: -B is in KiB; libpcap takes bytes (int). */

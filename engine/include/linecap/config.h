@@ -64,7 +64,8 @@ struct lc_capture_conf {
 	/* --forward: DPDK devargs of the port that re-sends accepted packets, "" = none */
 	char forward[1024];
 	uint32_t flush_ms; /* --flush-ms: a packet reaches the medium within this long, 0 = off */
-	uint32_t mtu; /* --mtu: port MTU, 0 = from the snap length and the device */
+	uint32_t mtu;	   /* --mtu: port MTU, 0 = from the snap length and the device */
+	bool index;	   /* --index: write FILE.idx beside each capture file (pcap, files only) */
 };
 
 /* Defaults for every field. */
