@@ -334,7 +334,7 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating)
 	}
 	return c;
 fail:
-	for (i = 0; i < c->nb; i++) {
+	for (i = 0; c->w != NULL && i < c->nb; i++) {
 		lc_idx_live_free(&c->w[i].live);
 		free(c->w[i].ring);
 	}
