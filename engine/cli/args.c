@@ -163,6 +163,7 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "max-disk", LC_OPT_FUNC), CLI(conf.max_disk), .fn = opt_disk_size},
 		{OPT(0, "min-free", LC_OPT_NUM), CLI(conf.min_free), .fmin = DBL_TRUE_MIN,
 				.fmax = 99, .bad = "a percentage > 0 and <= 99"},
+		{OPT(0, "index", LC_OPT_FLAG), CLI(conf.index), .min = true},
 		/* rx side */
 		{OPT('f', "filter", LC_OPT_FUNC), CLI(conf.filter_expr), .fn = opt_filter},
 		/* tcpdump: -B is in KiB; libpcap takes bytes (int). */

@@ -14,6 +14,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/supervise.h"
+#include "index/idx_capture.h"
 
 /* Why this path: printed once the capture is set up (an error stays one line). */
 static char source_why[512];
@@ -152,15 +153,45 @@ report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
 	return rc;
 }
 
+/* --index: the index thread and the hook that feeds it. NULL with err set. */
+static struct lc_idx_capture *
+index_setup(struct lc_engine *e, struct lc_error *err)
+{
+	const struct lc_stats_view *v = lc_engine_stats_view(e);
+	struct lc_idx_capture *ic = lc_idx_capture_create(v->nb_writers, v->rotating);
+	struct lc_block_hook h;
+	int r;
+
+	if (ic == NULL) {
+		lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(errno));
+		return NULL;
+	}
+	lc_idx_capture_hook(ic, &h);
+	r = lc_engine_set_block_hook(e, &h);
+	if (r == 0)
+		r = lc_idx_capture_start(ic);
+	if (r < 0) {
+		lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(-r));
+		lc_idx_capture_destroy(ic);
+		return NULL;
+	}
+	return ic;
+}
+
 static int
 run(struct lc_engine *e, const struct lc_cli *cli)
 {
 	struct capture_run cr = {.e = e, .c = &cli->conf, .metrics = cli->metrics[0] != '\0'};
+	struct lc_idx_capture *ic = NULL;
 	struct lc_error err = {0};
-	bool json_created;
+	bool json_created = false;
 	int rc = 0;
 
 	lc_cli_on_stop(capture_ops.stop, &cr);
+	if (cli->conf.index && (ic = index_setup(e, &err)) == NULL) {
+		rc = lc_cli_fail(&err);
+		goto out;
+	}
 	if (drop_privileges(e, cli, &json_created, &err) < 0) {
 		rc = lc_cli_fail(&err);
 		goto out;
@@ -175,9 +206,14 @@ run(struct lc_engine *e, const struct lc_cli *cli)
 	if (lc_engine_join(e, &err) < 0 && !lc_engine_output_closed(e))
 		rc = lc_cli_fail(&err);
 	lc_cli_on_stop(NULL, NULL);
+	if (ic != NULL) {
+		lc_idx_capture_stop(ic, stderr);
+		lc_idx_capture_destroy(ic);
+	}
 	return report(e, &cli->conf, rc);
 out:
 	lc_cli_on_stop(NULL, NULL);
+	lc_idx_capture_destroy(ic);
 	/* Best effort: the file -Z created for a JSON that will not be written. */
 	if (json_created)
 		unlink(cli->conf.stats_json);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -158,10 +159,23 @@ int
 lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
 {
 	const struct lc_capture_conf *c = &cli->conf;
+	struct stat st;
 
 	if (c->stats_json[0] != '\0' && check_output_dir(c->stats_json, err) < 0)
 		return -1;
 	if (check_rotation(c, err) < 0 || check_forward(c, err) < 0)
 		return -1;
+	if (c->index && strcmp(c->output, "-") == 0)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--index writes a file beside each capture file: not with -w -");
+	if (c->index && strcmp(c->format, "pcap") != 0)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--index: only pcap output is indexed while capturing (-F pcapng: "
+				"run `linecap index FILE` afterwards)");
+	if (c->index && stat(c->output, &st) == 0 && !S_ISREG(st.st_mode))
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--index writes a file beside each capture file: '%s' is not a "
+				"regular file",
+				c->output);
 	return check_output_dir(c->output, err);
 }

@@ -141,6 +141,27 @@ final_name(struct lc_rotator *ro, struct rot_writer *rw, uint64_t start_ns, char
 	return k < 0 || (size_t)k >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The sealed-block hook's file callbacks: a sidecar (the index) follows its file. */
+static void
+hook_published(struct lc_rotator *ro, struct rot_writer *rw, const char *tmp, const char *name)
+{
+	unsigned int idx = (unsigned int)(rw - ro->w);
+	const struct lc_block_hook *h = &ro->e->writers[idx].hook;
+
+	if (h->published != NULL)
+		h->published(idx, tmp, name, h->arg);
+}
+
+static void
+hook_deleted(struct lc_rotator *ro, struct rot_writer *rw, const char *name)
+{
+	unsigned int idx = (unsigned int)(rw - ro->w);
+	const struct lc_block_hook *h = &ro->e->writers[idx].hook;
+
+	if (h->deleted != NULL)
+		h->deleted(idx, name, h->arg);
+}
+
 /* -W: keep the newest N names; delete the oldest unless the new one replaced it. */
 static void
 keep_ring(struct lc_rotator *ro, struct rot_writer *rw, const char *name)
@@ -156,6 +177,8 @@ keep_ring(struct lc_rotator *ro, struct rot_writer *rw, const char *name)
 		if (strcmp(oldest, name) != 0 && unlink(oldest) < 0 && errno != ENOENT)
 			fprintf(stderr, "linecap: -W: cannot delete '%s': %s\n", oldest,
 					strerror(errno));
+		else if (strcmp(oldest, name) != 0)
+			hook_deleted(ro, rw, oldest);
 		free(oldest);
 		memmove(&rw->kept[0], &rw->kept[1], (max - 1) * sizeof(rw->kept[0]));
 		rw->nb_kept--;
@@ -232,6 +255,7 @@ publish(struct lc_rotator *ro, struct rot_writer *rw, struct lc_done_file *d)
 	if (d->len == 0) {
 		/* Nothing of it reached the disk (write errors, counted). */
 		unlink(tmp);
+		hook_deleted(ro, rw, tmp);
 		return;
 	}
 	r = final_name(ro, rw, d->start_ns, name, sizeof(name));
@@ -243,6 +267,7 @@ publish(struct lc_rotator *ro, struct rot_writer *rw, struct lc_done_file *d)
 		rot_fail(ro, errno, "cannot rename the finished file to '%s': %s", name);
 		return;
 	}
+	hook_published(ro, rw, tmp, name);
 	rw->files++;
 	snprintf(rw->last, sizeof(rw->last), "%s", name);
 	keep_ring(ro, rw, name);

@@ -27,6 +27,29 @@ lc_idx_live_init(struct lc_idx_live *l, const struct lc_idx_opts *o, lc_idx_emit
 }
 
 void
+lc_idx_live_reset(struct lc_idx_live *l)
+{
+	struct lc_idx_opts o = {
+			.unit_bytes = l->a.unit_bytes,
+			.bloom_bytes = l->a.h.bloom_bytes,
+			.k = l->a.h.bloom_k,
+	};
+	uint8_t *entry = l->a.entry, *rec = l->rec;
+	lc_idx_emit_fn emit = l->emit;
+	void *arg = l->arg;
+
+	memset(l, 0, sizeof(*l));
+	l->a.h.bloom_bytes = o.bloom_bytes;
+	l->a.h.bloom_k = o.k;
+	l->a.h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	l->a.unit_bytes = o.unit_bytes;
+	l->a.entry = entry;
+	l->rec = rec;
+	l->emit = emit;
+	l->arg = arg;
+}
+
+void
 lc_idx_live_free(struct lc_idx_live *l)
 {
 	lc_idx_acc_free(&l->a);

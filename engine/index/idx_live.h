@@ -55,6 +55,9 @@ void lc_idx_live_feed(struct lc_idx_live *l, const uint8_t *data, size_t len);
  */
 int lc_idx_live_finish(struct lc_idx_live *l, uint8_t *hdr);
 
+/* Start a new stream (the next file), keeping the buffers: no allocation. */
+void lc_idx_live_reset(struct lc_idx_live *l);
+
 void lc_idx_live_free(struct lc_idx_live *l);
 
 #endif

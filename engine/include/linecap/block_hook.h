@@ -68,6 +68,16 @@ struct lc_block_info {
 struct lc_block_hook {
 	void (*sealed)(const struct lc_block_info *b, void *arg);
 	void *arg;
+	/*
+	 * Optional, rotation (-C/-G) only, on the rotation control thread,
+	 * which may block and do file I/O: `published` after the file written
+	 * as `tmp` (the path its blocks carried) was renamed to `name`, before
+	 * -W and -z see it; `deleted` after -W deleted the published file
+	 * `name`, or a file `tmp` that received no byte was dropped. A sidecar
+	 * (the index) follows its capture file with these.
+	 */
+	void (*published)(unsigned int writer, const char *tmp, const char *name, void *arg);
+	void (*deleted)(unsigned int writer, const char *name, void *arg);
 };
 
 /*

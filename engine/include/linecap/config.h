@@ -69,6 +69,7 @@ struct lc_capture_conf {
 	/* Retention (with -C/-G): the rotation thread deletes the oldest finished files. */
 	uint64_t max_disk; /* --max-disk: bytes of this -w pattern's files, 0 = off */
 	double min_free;   /* --min-free: percent of the file system kept free, 0 = off */
+	bool index;	   /* --index: write FILE.idx beside each capture file (pcap, files only) */
 };
 
 /* Defaults for every field. */

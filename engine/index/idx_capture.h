@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef LINECAP_INDEX_IDX_CAPTURE_H
+#define LINECAP_INDEX_IDX_CAPTURE_H
+
+/*
+ * `linecap capture --index`: the index of each capture file, written while
+ * capturing. The sealed-block hook feeds each writer's blocks to its own
+ * live indexer (idx_live.h) on the writer's thread; finished entries go
+ * through a per-writer SPSC ring of fixed slots to an index thread, which
+ * appends them to the file's "<index>.part". The writer thread never waits:
+ * when the ring is full, that file gets no index (counted, warned at stop;
+ * `linecap index` rebuilds it). At the file's end the header is written
+ * last and fsync'd; the index is renamed next to its capture file when that
+ * file is published: by the rotation thread (`published` hook) with -C/-G,
+ * at lc_idx_capture_stop otherwise. -W deletes the pair.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <linecap/block_hook.h>
+
+struct lc_idx_capture;
+
+/* For `nb_writers` writers (pcap output only). NULL with errno set. */
+struct lc_idx_capture *lc_idx_capture_create(unsigned int nb_writers, bool rotating);
+
+/* The hook to give lc_engine_set_block_hook. */
+void lc_idx_capture_hook(struct lc_idx_capture *c, struct lc_block_hook *h);
+
+/* Start the index thread. 0, or -errno. */
+int lc_idx_capture_start(struct lc_idx_capture *c);
+
+/*
+ * After lc_engine_join: drain, complete and publish the last indexes, stop
+ * the thread. Warns on `log` about files left without an index. Returns
+ * the number of such files.
+ */
+unsigned int lc_idx_capture_stop(struct lc_idx_capture *c, FILE *log);
+
+void lc_idx_capture_destroy(struct lc_idx_capture *c);
+
+#endif
