@@ -28,13 +28,13 @@ struct builder {
 	uint64_t prev_end;
 };
 
-static int
-write_all(int fd, const void *buf, size_t len, off_t at)
+int
+lc_idx_write_all(int fd, const void *buf, size_t len, uint64_t at)
 {
 	const uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, at);
+		ssize_t n = pwrite(fd, p, len, (off_t)at);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -42,7 +42,7 @@ write_all(int fd, const void *buf, size_t len, off_t at)
 			return -1;
 		p += n;
 		len -= (size_t)n;
-		at += n;
+		at += (uint64_t)n;
 	}
 	return 0;
 }
@@ -57,7 +57,7 @@ close_unit(struct builder *b, int rfd)
 
 	if (e == NULL)
 		return 0;
-	if (write_all(b->fd, e, esz, (off_t)at) < 0)
+	if (lc_idx_write_all(b->fd, e, esz, at) < 0)
 		return -1;
 	/* What we read once need not stay in the page cache. */
 	posix_fadvise(rfd, (off_t)u.offset, (off_t)u.length, POSIX_FADV_DONTNEED);
@@ -148,7 +148,7 @@ build(struct builder *b, struct lc_pcap_reader *r, const char *tmp, struct lc_er
 	if (scan(b, r, err) < 0)
 		return -1;
 	lc_idx_header_encode(&b->a.h, hdr);
-	if (write_all(b->fd, hdr, sizeof(hdr), 0) < 0 || fsync(b->fd) < 0)
+	if (lc_idx_write_all(b->fd, hdr, sizeof(hdr), 0) < 0 || fsync(b->fd) < 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write %s: %s", tmp, strerror(errno));
 	return 0;

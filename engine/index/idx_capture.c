@@ -179,23 +179,6 @@ discard(struct idx_writer *w)
 	__atomic_fetch_add(&w->dropped, 1, __ATOMIC_RELAXED);
 }
 
-static int
-write_at(int fd, const uint8_t *p, size_t len, uint64_t at)
-{
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, (off_t)at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		at += (uint64_t)n;
-	}
-	return 0;
-}
-
 static void
 consume(struct lc_idx_capture *c, struct idx_writer *w, const struct slot *s)
 {
@@ -212,14 +195,14 @@ consume(struct lc_idx_capture *c, struct idx_writer *w, const struct slot *s)
 		w->at = LC_IDX_HDR_SIZE;
 		break;
 	case SLOT_ENTRY:
-		if (w->fd >= 0 && write_at(w->fd, s->data, s->len, w->at) < 0)
+		if (w->fd >= 0 && lc_idx_write_all(w->fd, s->data, s->len, w->at) < 0)
 			discard(w);
 		w->at += s->len;
 		break;
 	case SLOT_END_OK:
 		if (w->fd < 0)
 			break;
-		if (write_at(w->fd, s->data, s->len, 0) < 0 || fsync(w->fd) < 0) {
+		if (lc_idx_write_all(w->fd, s->data, s->len, 0) < 0 || fsync(w->fd) < 0) {
 			discard(w);
 			break;
 		}

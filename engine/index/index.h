@@ -41,6 +41,9 @@ struct lc_idx_stats {
  */
 int lc_idx_path(const char *capture, char *out, size_t len);
 
+/* pwrite all `len` bytes at `at`, resuming after EINTR and short writes. 0 or -1 (errno). */
+int lc_idx_write_all(int fd, const void *buf, size_t len, uint64_t at);
+
 /*
  * Index `capture` (pcap or pcapng): write its index as "<index>.part",
  * fsync it and rename it over the index path. 0, or -1 with err set (the
