@@ -56,7 +56,7 @@ lc_zwriter_create(int level, size_t max_block)
 		return NULL;
 	z->level = level;
 	z->zcap = RTE_ALIGN_CEIL(
-			ZSTD_compressBound(max_block) + 2 * LC_BLOCK_ALIGN, LC_BLOCK_ALIGN);
+			ZSTD_compressBound(max_block) + (size_t)2 * LC_BLOCK_ALIGN, LC_BLOCK_ALIGN);
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
 		z->zbuf[i] = aligned_alloc(LC_BLOCK_ALIGN, z->zcap);
 		if (z->zbuf[i] == NULL)

@@ -64,11 +64,13 @@ capture_pair() {
 	echo "  $name: $n packets, $bin bytes -> $bout bytes of zstd ($(json_get "$j" .compress.frames) frames, ratio $(json_get "$j" .compress.ratio)), O_DIRECT $(json_get "$j" '.writers[0].o_direct')"
 }
 
-# read_back NAME N: the .zst read by tcpdump (through zstdcat), tshark, query, replay.
+# read_back NAME N send|check-only: the .zst read by tcpdump (through zstdcat), tshark,
+# query, replay --check and (send) a replay through net_pcap.
 read_back() {
 	local name=$1 n=$2 z=$D/$1.pcap.zst dec=$D/$1.dec.pcap c
-	c=$(zstdcat "$z" | tcpdump -r - -n 2>/dev/null | wc -l)
-	[ "$c" -eq "$n" ] || fail "$name: zstdcat | tcpdump -r - read $c packets, expected $n"
+	zstdcat "$z" | tcpdump --time-stamp-precision=nano -r - -w "$T/$name.td.pcap" 2>"$T/$name.td-err" ||
+		{ show "$T/$name.td-err"; fail "$name: zstdcat | tcpdump -r - failed"; }
+	check same_records "$dec" "$T/$name.td.pcap"
 	# tshark 4.0 (Debian 12) reads only single-frame zstd files (docs/CLI.md): a pipe.
 	zstdcat "$z" | tshark -r - -T fields -e frame.time_epoch -e frame.cap_len -e frame.len >"$T/$name.ts-z" 2>"$T/$name.ts-err" ||
 		{ show "$T/$name.ts-err"; fail "$name: zstdcat | tshark -r - failed"; }
@@ -87,9 +89,13 @@ read_back() {
 	lc 60 replay --check -r "$z"
 	expect_rc 0
 	grep -q "^$z: $n packets, " "$LC_OUT" || { show "$LC_OUT"; fail "$name: replay --check did not count $n packets"; }
-	lc 180 replay -i "net_pcap1,tx_pcap=$T/$name.rep.pcap" -r "$z" -t -q --eal "$EAL"
-	expect_rc 0
-	check "$PCAPCHECK" same "$dec" "$T/$name.rep.pcap"
+	# net_pcap's tx cuts frames over 16,128 bytes (the corpus has some): sent only when
+	# every frame is shorter (the generated traffic).
+	if [ "$3" = send ]; then
+		lc 180 replay -i "net_pcap1,tx_pcap=$T/$name.rep.pcap" -r "$z" -t -q --eal "$EAL"
+		expect_rc 0
+		check "$PCAPCHECK" same "$dec" "$T/$name.rep.pcap"
+	fi
 	lc 30 repair "$z"
 	expect_rc 0
 	grep -q "^$z: $n packets, nothing to repair\$" "$LC_OUT" || { show "$LC_OUT"; fail "$name: repair of a clean .zst"; }
@@ -100,7 +106,7 @@ IN=$T/gen.pcap
 N=40000
 check "$PCAPCHECK" gen-flows "$IN" 2000 "$N" 77
 capture_pair gen "$IN" "$N"
-read_back gen "$N"
+read_back gen "$N" send
 ok "generated traffic: compressed and uncompressed captures hold the input; zstdcat|tcpdump, zstdcat|tshark, query (all, 'udp'), replay and repair read the .zst"
 
 # 3. The corpus mix: every Ethernet file libpcap reads, records up to 65,535 bytes
@@ -119,8 +125,8 @@ check "$PCAPCHECK" cat --skip-empty "$T/mix.pcap" "${mix[@]}"
 MN=$("$PCAPCHECK" count "$T/mix.pcap")
 echo "  corpus mix: ${#mix[@]} files, $MN packets ($unreadable unreadable by libpcap, $other other link types or records over 64 KiB: left out)"
 capture_pair mix "$T/mix.pcap" "$MN"
-read_back mix "$MN"
-ok "corpus mix ($MN packets): the same round trips"
+read_back mix "$MN" check-only
+ok "corpus mix ($MN packets): the same round trips (replay: --check; net_pcap cannot send its jumbo frames whole)"
 
 # 4. pcapng.
 lc 120 capture -i "net_pcap0,rx_pcap=$IN" -w "$D/ng.pcapng.zst" -F pcapng --compress zstd:1 -c "$N" \
@@ -184,7 +190,8 @@ BG_PIDS+=("$pid")
 sleep 2.5
 kill -0 "$pid" 2>/dev/null || { show "$T/tr.err"; fail "the trickle capture ended early"; }
 zstd -q -t "$F" || fail "--flush-ms: the live .zst does not check"
-c=$(zstdcat "$F" | tcpdump -r - -n 2>/dev/null | wc -l)
+zstdcat "$F" >"$T/live.pcap"
+c=$("$PCAPCHECK" count "$T/live.pcap")
 [ "$c" -eq 300 ] || fail "--flush-ms: $c packets readable during the capture, expected 300"
 wait "$pid" || { show "$T/tr.err"; fail "the trickle capture failed"; }
 BG_PIDS=()
