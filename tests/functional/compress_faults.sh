@@ -60,16 +60,8 @@ ok "kill -9 x$TRIALS: after repair every file is whole zstd frames holding frame
 
 # The next run in the directory recovers a killed run's compressed file.
 d=$T/next && mkdir "$d"
-"$LINECAP" capture -i "net_pcap0,rx_pcap=$IN" -w "$d/cap.pcap.zst" -C 2 --compress zstd:1 -q \
-	--eal "$EAL" >/dev/null 2>&1 &
-pid=$!
-BG_PIDS+=("$pid")
-for ((k = 0; k < 400; k++)); do
-	[ -n "$(find "$d" -name '.linecap-*.part' -size +8k 2>/dev/null | head -1)" ] && break
-	sleep 0.05
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null || true
+kill_at_part "$d" 8k -i "net_pcap0,rx_pcap=$IN" -w "$d/cap.pcap.zst" -C 2 --compress zstd:1
+pid=$KILLED_PID
 BG_PIDS=()
 [ "$(find "$d" -name ".linecap-$pid-*.part" -size +0 | wc -l)" -gt 0 ] || fail "the killed run left no file to recover"
 lc 60 capture -i "net_pcap0,rx_pcap=$IN" -w "$d/new.pcap.zst" -C 2 --compress zstd:1 -c 1000 -q --eal "$EAL"

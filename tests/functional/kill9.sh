@@ -78,15 +78,8 @@ ok "kill -9 x$counted: the files hold every frame telemetry counted as written b
 # Leftovers are handled on the next start.
 d=$T/next
 mkdir "$d"
-"$LINECAP" capture -i net_null0,size=64 -w "$d/cap.pcap" -C 2 -q --eal "$EAL" >/dev/null 2>&1 &
-pid=$!
-BG_PIDS+=("$pid")
-for ((k = 0; k < 200; k++)); do
-	[ -n "$(find "$d" -name '.linecap-*.part' -size +1k 2>/dev/null | head -1)" ] && break
-	sleep 0.05
-done
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null || true
+kill_at_part "$d" 1k -i net_null0,size=64 -w "$d/cap.pcap" -C 2
+pid=$KILLED_PID
 left=$(find "$d" -name ".linecap-$pid-*.part" -size +0 | wc -l)
 [ "$left" -gt 0 ] || fail "the killed run left no unfinished file to recover"
 lc 60 capture -i net_null0,size=64 -w "$d/cap.pcap" -C 2 -c 1000 -q --eal "$EAL"

@@ -5,6 +5,8 @@
 #   watch_and_kill PID OUT      kill PID right after a telemetry reading of `written`
 #   seq_check WRITTEN FROM0 FILE...   the frames of the pcap FILEs, checked
 #   gen_seq FILE N              the source: N numbered 64-byte frames, nanosecond pcap
+#   kill_at_part DIR SIZE ARGS...   capture ARGS in the background, SIGKILL it once DIR
+#                               holds a .part file over SIZE (find -size); KILLED_PID
 
 gen_seq() {
 	python3 - "$1" "$2" <<'PY' || fail "cannot generate $1"
@@ -98,4 +100,21 @@ if last >= n:
     sys.exit(f"frame {last}: the source has only {n}")
 print(f"{last - first + 1} frames, {first}..{last}")
 PY
+}
+
+# kill_at_part DIR SIZE CAPTURE-ARGS...: start `linecap capture CAPTURE-ARGS -q` in the
+# background and SIGKILL it once DIR holds a .linecap-*.part file over SIZE (find's
+# -size, e.g. 1k), or after 20 s; its pid is left in KILLED_PID.
+kill_at_part() {
+	local d=$1 size=$2 k
+	shift 2
+	"$LINECAP" capture "$@" -q --eal "$EAL" >/dev/null 2>&1 &
+	KILLED_PID=$!
+	BG_PIDS+=("$KILLED_PID")
+	for ((k = 0; k < 400; k++)); do
+		[ -n "$(find "$d" -name '.linecap-*.part' -size "+$size" 2>/dev/null | head -1)" ] && break
+		sleep 0.05
+	done
+	kill -KILL "$KILLED_PID"
+	wait "$KILLED_PID" 2>/dev/null || true
 }
