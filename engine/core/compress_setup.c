@@ -55,6 +55,8 @@ lc_zwriter_create(int level, size_t max_block)
 	if (z == NULL)
 		return NULL;
 	z->level = level;
+	/* A block's record frame and a file header's frame (zstd's fixed margin: 64 B each). */
+	z->slack = (uint32_t)(ZSTD_compressBound(max_block) - max_block + 128);
 	z->zcap = RTE_ALIGN_CEIL(
 			ZSTD_compressBound(max_block) + (size_t)2 * LC_BLOCK_ALIGN, LC_BLOCK_ALIGN);
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {

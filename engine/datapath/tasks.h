@@ -167,7 +167,7 @@ static inline void
 lc_writer_limits(struct lc_writer_task *w)
 {
 	/* -C counts file bytes: compressed ones with --compress (the open block counted whole). */
-	uint64_t off = (w->z != NULL ? lc_zfile_len(w->z) : LC_RING_CUR(w)->offset) +
+	uint64_t off = (w->z != NULL ? lc_zfile_len(w->z) + w->z->slack : LC_RING_CUR(w)->offset) +
 		       w->rec_overhead;
 
 	w->limit_ns = w->blocked ? 0 : w->rot_end_ns;

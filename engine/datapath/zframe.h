@@ -37,6 +37,12 @@ struct lc_zwriter {
 	void *work;			 /* its workspace */
 	uint8_t *zbuf[LC_WRITER_BLOCKS]; /* per block slot: carried tail, frame, padding */
 	size_t zcap;			 /* bytes of each zbuf */
+	/*
+	 * How much larger than its input a block's frames may be (zstd's bound:
+	 * incompressible bytes go as raw blocks, plus headers and checksums);
+	 * -C counts it so that no file passes the limit.
+	 */
+	uint32_t slack;
 	int level;
 	uint8_t tail[LC_BLOCK_ALIGN]; /* stream bytes not yet in a write */
 	uint32_t tail_len;
