@@ -56,6 +56,32 @@ opt_disk_size(const struct lc_opt *o, void *base, const char *val, struct lc_err
 	return 0;
 }
 
+/* --compress zstd[:LEVEL] */
+static int
+opt_compress(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
+{
+	struct lc_capture_conf *c = lc_opt_field(o, base);
+	const char *lv = strncmp(val, "zstd", 4) == 0 ? val + 4 : NULL;
+	long level = LC_ZSTD_LEVEL_DEFAULT;
+	char *end = NULL;
+
+	if (lv != NULL && *lv == ':') {
+		errno = 0;
+		level = strtol(lv + 1, &end, 10);
+		if (errno != 0 || end == lv + 1 || *end != '\0')
+			lv = NULL;
+	} else if (lv != NULL && *lv != '\0') {
+		lv = NULL;
+	}
+	if (lv == NULL || level < LC_ZSTD_LEVEL_MIN || level > LC_ZSTD_LEVEL_MAX)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--compress '%s': expected zstd or zstd:LEVEL with LEVEL %d..%d",
+				val, LC_ZSTD_LEVEL_MIN, LC_ZSTD_LEVEL_MAX);
+	c->compress = LC_COMPRESS_ZSTD;
+	c->compress_level = (int)level;
+	return 0;
+}
+
 /* --file-mode OCTAL */
 static int
 opt_file_mode(const struct lc_opt *o, void *base, const char *val, struct lc_error *err)
@@ -164,6 +190,7 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "min-free", LC_OPT_NUM), CLI(conf.min_free), .fmin = DBL_TRUE_MIN,
 				.fmax = 99, .bad = "a percentage > 0 and <= 99"},
 		{OPT(0, "index", LC_OPT_FLAG), CLI(conf.index), .min = true},
+		{OPT(0, "compress", LC_OPT_FUNC), CLI(conf), .fn = opt_compress},
 		/* rx side */
 		{OPT('f', "filter", LC_OPT_FUNC), CLI(conf.filter_expr), .fn = opt_filter},
 		/* tcpdump: -B is in KiB; libpcap takes bytes (int). */

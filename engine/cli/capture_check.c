@@ -165,6 +165,20 @@ lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
 		return -1;
 	if (check_rotation(c, err) < 0 || check_forward(c, err) < 0)
 		return -1;
+	if (c->compress != LC_COMPRESS_NONE && strcmp(c->output, "-") == 0)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--compress writes files: not with -w - (pipe through zstd "
+				"instead)");
+	if (c->compress != LC_COMPRESS_NONE && stat(c->output, &st) == 0 && S_ISFIFO(st.st_mode))
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--compress writes files: '%s' is a pipe (pipe through zstd "
+				"instead)",
+				c->output);
+	if (c->compress != LC_COMPRESS_NONE && c->index)
+		return lc_error_set(err, LC_ERR_USAGE,
+				"--index with --compress is not supported yet: `linecap query` "
+				"scans "
+				".zst files");
 	if (c->index && strcmp(c->output, "-") == 0)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--index writes a file beside each capture file: not with -w -");

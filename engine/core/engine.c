@@ -106,6 +106,7 @@ print_plan(const struct lc_engine *e, FILE *f)
 	fprintf(f, " (%s%s%s)\n", e->run_to_completion ? "run-to-completion: " : "pipeline",
 			e->run_to_completion ? "fewer worker lcores than tasks" : "",
 			pick->automatic ? "; auto" : "");
+	lc_zwriter_print_plan(f, e->writers[0].zlevel, false);
 	if (e->fwd.on)
 		fprintf(f,
 				"forward: %s (%s), %u tx queue%s, one per rx queue; packets the "

@@ -38,6 +38,7 @@ print_plan(const struct lc_engine *e, FILE *f)
 			e->pcap[0].nano ? "nanosecond" : "microsecond",
 			c->filter_expr[0] != '\0' ? ", kernel filter '" : "", c->filter_expr,
 			c->filter_expr[0] != '\0' ? "'" : "");
+	lc_zwriter_print_plan(f, e->writers[0].zlevel, true);
 }
 
 static void

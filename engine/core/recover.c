@@ -32,6 +32,7 @@
 
 #include "core/recover.h"
 #include "core/repair.h"
+#include "reader/pcap_reader.h"
 
 #define QUIET_NS 2000000000ll	  /* unchanged this long: no live owner */
 #define QUIET_NS_GONE 100000000ll /* the same when the PID is gone here */
@@ -85,6 +86,30 @@ is_pcapng(const char *path)
 	return m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a;
 }
 
+/* The name's suffix: pcap or pcapng, and .zst for a --compress file (its frames tell which). */
+static const char *
+suffix(const char *path)
+{
+	static struct lc_pcap_reader r; /* large: off the stack */
+	unsigned char m[4] = {0};
+	struct lc_error err;
+	const char *s = "pcap.zst";
+	FILE *f = fopen(path, "rb");
+
+	if (f != NULL && fread(m, 1, sizeof(m), f) != sizeof(m))
+		m[0] = 0;
+	if (f != NULL)
+		fclose(f);
+	if (!lc_zst_magic(m, sizeof(m)))
+		return is_pcapng(path) ? "pcapng" : "pcap";
+	if (lc_pcap_reader_open(&r, path, &err) == 0) {
+		if (r.format == LC_FILE_PCAPNG)
+			s = "pcapng.zst";
+		lc_pcap_reader_close(&r);
+	}
+	return s;
+}
+
 unsigned int
 lc_recover_parts(const char *dir, FILE *log)
 {
@@ -113,8 +138,7 @@ lc_recover_parts(const char *dir, FILE *log)
 		if (st.st_size == 0) {
 			unlink(path); /* opened ahead, never written */
 		} else if ((size_t)snprintf(dst, sizeof(dst), "%s/linecap-recovered-%d-%u-%llu.%s",
-					   dir, pid, w, seq,
-					   is_pcapng(path) ? "pcapng" : "pcap") >= sizeof(dst)) {
+					   dir, pid, w, seq, suffix(path)) >= sizeof(dst)) {
 			/* no name for it: left as it is */
 		} else if (lc_repair_file(log, path, &err) < 0) {
 			fprintf(log, "linecap: left %s of a killed run as it is: %s\n", path,

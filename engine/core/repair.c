@@ -25,7 +25,7 @@
 /* Scan `path`: packets whole on disk and the offset where they end. */
 static int
 scan(const char *path, uint64_t *good_end, uint64_t *packets, uint64_t *size, const char **why,
-		struct lc_error *err)
+		struct lc_zst_info *zi, struct lc_error *err)
 {
 	static struct lc_pcap_reader r; /* large: keep it off the stack */
 	struct lc_pcap_record rec;
@@ -36,6 +36,7 @@ scan(const char *path, uint64_t *good_end, uint64_t *packets, uint64_t *size, co
 	if (lc_pcap_reader_open(&r, path, err) < 0)
 		return -1; /* no valid file header: nothing to keep */
 	*size = r.file_size;
+	*zi = r.zst;
 	*packets = 0;
 	*why = NULL;
 	*good_end = r.offset;
@@ -73,16 +74,67 @@ scan(const char *path, uint64_t *good_end, uint64_t *packets, uint64_t *size, co
 	return 0;
 }
 
+/* The decoded stream ends clean: every record whole, nothing after the last. */
+static bool
+stream_clean(const char *why, uint64_t good_end, uint64_t size)
+{
+	return why == NULL && good_end == size;
+}
+
+/*
+ * A .zst file: cut it back to the end of its last whole frame before the
+ * first one that is cut short or does not decode (linecap's frames hold
+ * whole records, so that is the last whole record too).
+ */
+static int
+repair_zst(FILE *out, const char *path, const struct lc_zst_info *zi, uint64_t packets,
+		struct lc_error *err)
+{
+	uint64_t end, again_packets, size;
+	struct lc_zst_info again;
+	const char *why;
+
+	if (zi->bad_frames == 0 && !zi->cut) {
+		fprintf(out, "%s: %" PRIu64 " packets, nothing to repair\n", path, packets);
+		return 0;
+	}
+	if (truncate(path, (off_t)zi->good_end) != 0)
+		return lc_error_set(err, LC_ERR_OUTPUT, "%s: cannot truncate to %" PRIu64 ": %s",
+				path, zi->good_end, strerror(errno));
+	if (scan(path, &end, &again_packets, &size, &why, &again, err) < 0 ||
+			!stream_clean(why, end, size) || again.bad_frames != 0 || again.cut)
+		return lc_error_set(err, LC_ERR_INPUT,
+				"%s: still not valid after cutting it to %" PRIu64 " bytes", path,
+				zi->good_end);
+	fprintf(out,
+			"%s: kept %" PRIu64 " packets (%" PRIu64
+			" bytes of zstd frames), cut %" PRIu64 " bytes from offset %" PRIu64
+			": %s\n",
+			path, again_packets, zi->good_end, zi->raw_size - zi->good_end,
+			zi->good_end,
+			zi->bad_frames ? "a zstd frame that does not decode"
+				       : "a zstd frame cut short by the end of the file");
+	return 1;
+}
+
 int
 lc_repair_file(FILE *out, const char *path, struct lc_error *err)
 {
 	uint64_t good_end, packets, size, again_end, again_packets, again_size;
+	struct lc_zst_info zi, again_zi;
 	const char *why;
 	char reason[512];
 
 	err->msg[0] = '\0';
-	if (scan(path, &good_end, &packets, &size, &why, err) < 0)
+	if (scan(path, &good_end, &packets, &size, &why, &zi, err) < 0)
 		return -1;
+	if (zi.on && stream_clean(why, good_end, size))
+		return repair_zst(out, path, &zi, packets, err);
+	if (zi.on)
+		return lc_error_set(err, LC_ERR_INPUT,
+				"%s: its zstd frames decode, but not to whole records (%s): not "
+				"repaired",
+				path, why != NULL ? why : "trailing bytes");
 	if (why == NULL && good_end == size) {
 		fprintf(out, "%s: %" PRIu64 " packets, nothing to repair\n", path, packets);
 		return 0;
@@ -92,8 +144,8 @@ lc_repair_file(FILE *out, const char *path, struct lc_error *err)
 		return lc_error_set(err, LC_ERR_OUTPUT, "%s: cannot truncate to %" PRIu64 ": %s",
 				path, good_end, strerror(errno));
 	/* The result must read back clean, or we say so. */
-	if (scan(path, &again_end, &again_packets, &again_size, &why, err) < 0 || why != NULL ||
-			again_end != again_size || again_packets != packets)
+	if (scan(path, &again_end, &again_packets, &again_size, &why, &again_zi, err) < 0 ||
+			why != NULL || again_end != again_size || again_packets != packets)
 		return lc_error_set(err, LC_ERR_INPUT,
 				"%s: still not valid after cutting it to %" PRIu64 " bytes", path,
 				good_end);

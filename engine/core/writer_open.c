@@ -58,6 +58,7 @@ lc_writer_open(struct lc_engine *e, struct lc_writer_task *w, struct lc_error *e
 	w->tsc_hz = lc_tsc_hz();
 	w->stop_on_disk_full = c->stop_on_disk_full;
 	w->flush_ms = c->flush_ms;
+	w->zlevel = c->compress == LC_COMPRESS_ZSTD ? c->compress_level : 0;
 	if (output_path(c->output, w->id, rotating && c->rotate_secs != 0, e->writer_path[w->id],
 			    PATH_MAX, err) < 0)
 		return -1;
@@ -173,6 +174,9 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 		return lc_error_set(err, LC_ERR_USAGE,
 				"the %s file header does not fit in %zu bytes", e->format->name,
 				room);
+	if (ret == -ENOTSUP)
+		return lc_error_set(err, LC_ERR_RUNTIME, "--compress: cannot set up zstd level %d",
+				w->zlevel);
 	if (ret < 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory for the write buffers");
 	return 0;

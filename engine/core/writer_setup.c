@@ -38,6 +38,12 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		if (w->blocks[i].buf == NULL)
 			return -ENOMEM;
 	}
+	if (w->zlevel != 0) {
+		/* --compress: a frame holds at most a block and its slack. */
+		w->z = lc_zwriter_create(w->zlevel, block_size + slack);
+		if (w->z == NULL)
+			return errno == ENOMEM ? -ENOMEM : -ENOTSUP;
+	}
 	w->carry = malloc(slack);
 	w->header = malloc(header_len);
 	if (w->carry == NULL || w->header == NULL)
@@ -103,6 +109,8 @@ lc_writer_free(struct lc_writer_task *w)
 		free(w->blocks[i].buf);
 		w->blocks[i].buf = NULL;
 	}
+	lc_zwriter_free(w->z);
+	w->z = NULL;
 	free(w->carry);
 	w->carry = NULL;
 	free(w->header);

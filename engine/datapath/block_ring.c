@@ -47,7 +47,7 @@ submit(struct lc_writer_task *w, struct lc_wblock *b, size_t len)
 	int ret;
 
 	b->len = len;
-	ret = m->ops->submit(m, b->buf, len, b->offset, (unsigned int)(b - w->blocks));
+	ret = m->ops->submit(m, b->wbuf, len, b->woff, (unsigned int)(b - w->blocks));
 	w->write_calls++;
 	b->state = ret == 0 ? LC_BLOCK_INFLIGHT : LC_BLOCK_FAILED;
 	b->res = ret;
@@ -87,7 +87,8 @@ retire_one(struct lc_writer_task *w, struct lc_wblock *b)
 		b->last_of_file = false;
 		lc_file_retired(w, b->file);
 	} else {
-		w->files[b->file].boundary = b->offset + b->len - b->tail_partial;
+		w->files[b->file].boundary =
+				w->z != NULL ? b->zwhole : b->offset + b->len - b->tail_partial;
 	}
 }
 
@@ -145,6 +146,85 @@ lc_ring_retire(struct lc_writer_task *w, bool wait)
 	}
 }
 
+/* Nothing to write (yet): the block retires with the next retirement. */
+static void
+done_at_once(struct lc_wblock *b)
+{
+	b->len = 0;
+	b->state = LC_BLOCK_DONE;
+	b->res = 0;
+}
+
+void
+lc_ring_frame_pend(struct lc_writer_task *w, struct lc_wblock *b, uint64_t done,
+		const struct lc_zout *o)
+{
+	struct lc_zwriter *z = w->z;
+	uint16_t r;
+
+	for (r = 0; r < w->nb_rings; r++) {
+		uint32_t own = b->pend[r];
+		uint64_t own_bytes = b->pend_bytes[r];
+
+		if (done >= o->frame_end) {
+			/* This frame and the carried ones end in this write. */
+			b->pend[r] += z->pend[r];
+			b->pend_bytes[r] += z->pend_bytes[r];
+			z->pend[r] = 0;
+			z->pend_bytes[r] = 0;
+		} else if (done >= o->frame_start) {
+			/* Only the carried frames end in it; this one waits for the next write. */
+			b->pend[r] = z->pend[r];
+			b->pend_bytes[r] = z->pend_bytes[r];
+			z->pend[r] = own;
+			z->pend_bytes[r] = own_bytes;
+		} else {
+			b->pend[r] = 0;
+			b->pend_bytes[r] = 0;
+			z->pend[r] += own;
+			z->pend_bytes[r] += own_bytes;
+		}
+	}
+}
+
+/*
+ * --compress: the block's records become one zstd frame, written behind the
+ * carried tail up to the last aligned byte (O_DIRECT); a file's last block
+ * is padded and its exact (compressed) length kept for the cut at close.
+ */
+static void
+seal_frame(struct lc_writer_task *w, struct lc_wblock *b, size_t len)
+{
+	struct lc_wfile *f = &w->files[b->file];
+	bool direct = f->medium.direct;
+	struct lc_zout o;
+	size_t n;
+
+	if (unlikely(lc_zframe(w->z, (unsigned int)(b - w->blocks), b->buf, len,
+				     LC_ZHEAD(w, b->offset), &o) < 0)) {
+		/* Cannot happen (the buffer has zstd's bound): lose the block, counted. */
+		lc_ring_settle(w, b, false);
+		b->zwhole = w->z->boundary;
+		done_at_once(b);
+		return;
+	}
+	if (b->last_of_file) {
+		n = direct ? RTE_ALIGN_CEIL(o.whole, LC_BLOCK_ALIGN) : o.whole;
+		memset(o.buf + o.whole, 0, n - o.whole);
+		f->len = o.frame_end;
+	} else {
+		n = direct ? RTE_ALIGN_FLOOR(o.whole, LC_BLOCK_ALIGN) : o.whole;
+	}
+	lc_ring_frame_pend(w, b, o.off + n, &o);
+	b->zwhole = lc_zcommit(w->z, &o, n, n, b->last_of_file);
+	b->wbuf = o.buf;
+	b->woff = o.off;
+	if (n == 0)
+		done_at_once(b);
+	else
+		submit(w, b, n);
+}
+
 void
 lc_ring_seal(struct lc_writer_task *w, size_t len, size_t submit_len)
 {
@@ -153,7 +233,11 @@ lc_ring_seal(struct lc_writer_task *w, size_t len, size_t submit_len)
 	if (unlikely(w->hook.sealed != NULL))
 		lc_ring_hook(w, b, len);
 	w->next_off = b->offset + len;
-	if (submit_len == 0) {
+	b->wbuf = b->buf;
+	b->woff = b->offset;
+	if (w->z != NULL) {
+		seal_frame(w, b, len);
+	} else if (submit_len == 0) {
 		b->len = 0;
 		b->state = LC_BLOCK_DONE;
 		b->res = 0;
@@ -201,10 +285,38 @@ lc_ring_advance(struct lc_writer_task *w)
 }
 
 void
+lc_ring_seal_frame_written(struct lc_writer_task *w, const struct lc_zout *o)
+{
+	struct lc_wblock *b = LC_RING_CUR(w);
+	bool direct = w->files[b->file].medium.direct;
+
+	if (unlikely(w->hook.sealed != NULL))
+		lc_ring_hook(w, b, w->used);
+	w->next_off = b->offset + w->used;
+	lc_ring_frame_pend(w, b, o->off + o->whole, o);
+	/* The next O_DIRECT write starts aligned and rewrites the tail as it is. */
+	b->zwhole = lc_zcommit(w->z, o,
+			direct ? RTE_ALIGN_FLOOR(o->whole, LC_BLOCK_ALIGN) : o->whole, o->whole,
+			false);
+	done_at_once(b);
+	w->tail++;
+	w->blk = &w->blocks[w->tail % LC_WRITER_BLOCKS];
+	lc_ring_advance(w);
+}
+
+void
 lc_ring_seal_full(struct lc_writer_task *w, uint16_t r, uint32_t rec_len)
 {
 	struct lc_wblock *b = LC_RING_CUR(w);
 	size_t over = w->used - w->block_size;
+
+	if (w->z != NULL) {
+		/* A frame holds whole records: the straddler stays (the slack has room). */
+		b->tail_partial = 0;
+		lc_ring_seal(w, w->used, w->used);
+		lc_ring_advance(w);
+		return;
+	}
 
 	b->tail_partial = over ? rec_len - (uint32_t)over : 0;
 	if (over) {
@@ -251,6 +363,12 @@ lc_ring_give_up(struct lc_writer_task *w)
 	}
 	for (i = 0; i < LC_WRITER_BLOCKS; i++)
 		lc_ring_settle(w, &w->blocks[i], false);
+	for (i = 0; w->z != NULL && i < w->nb_rings; i++) {
+		/* Frames whose tails never reached the medium. */
+		lc_counter_add(&w->cnt[i]->write_errors, w->z->pend[i]);
+		w->z->pend[i] = 0;
+		w->z->pend_bytes[i] = 0;
+	}
 	if (w->carry_len > 0)
 		lc_counter_add(&w->cnt[w->carry_ring]->write_errors, 1);
 	w->carry_len = 0;

@@ -36,6 +36,9 @@ struct lc_wblock {
 	uint8_t *buf;
 	uint64_t offset;       /* file offset of buf[0] */
 	size_t len;	       /* bytes submitted (resubmitted as is on retry) */
+	const uint8_t *wbuf;   /* what is submitted: buf, or its zstd frame (--compress) */
+	uint64_t woff;	       /* at this file offset */
+	uint64_t zwhole;       /* --compress: whole frames end here once it is written */
 	uint32_t tail_partial; /* head bytes of a record that ends in the next block */
 	uint32_t first_rec;    /* buf offset of the first record that starts in it */
 	uint8_t file;	       /* its file: w->files[file] */
@@ -86,6 +89,24 @@ void lc_ring_retire(struct lc_writer_task *w, bool wait);
  * bytes, carry the straddler's tail, advance.
  */
 void lc_ring_seal_full(struct lc_writer_task *w, uint16_t r, uint32_t rec_len);
+
+struct lc_zout;
+
+/*
+ * --compress, --flush-ms: the block being filled went out as frame `o`,
+ * written exactly and synchronously (nothing was in flight): seal it as
+ * already on the medium, advance.
+ */
+void lc_ring_seal_frame_written(struct lc_writer_task *w, const struct lc_zout *o);
+
+/*
+ * --compress: after frame `o` of block `b` is written up to file offset
+ * `done`, which packets count with b's write: those of every frame that
+ * ends by `done` (the carried frames', and b's own if its frame does);
+ * the others wait in the compressor for the write that completes them.
+ */
+void lc_ring_frame_pend(struct lc_writer_task *w, struct lc_wblock *b, uint64_t done,
+		const struct lc_zout *o);
 
 /* At exit: wait for every block in flight; give a failed block one more try. */
 void lc_ring_wait_all(struct lc_writer_task *w);

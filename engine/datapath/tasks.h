@@ -23,6 +23,7 @@
 #include "datapath/flow_hash.h"
 #include "datapath/tstamp.h"
 #include "datapath/writer_file.h"
+#include "datapath/zframe.h"
 
 struct rte_ring;
 struct rte_mbuf;
@@ -122,6 +123,9 @@ struct lc_writer_task {
 	bool stop_on_disk_full;	   /* --on-disk-full stop: end capture at ENOSPC */
 	uint64_t retry_tsc;	   /* when to resubmit a failed block */
 	struct lc_block_hook hook; /* sealed-block hook; hook.sealed NULL = none */
+	/* --compress: each sealed block is one zstd frame (datapath/zframe.c); NULL = off */
+	struct lc_zwriter *z;
+	int zlevel; /* --compress zstd:LEVEL, 0 = off (control plane: makes z) */
 
 	/* File layer (datapath/writer_file.c); files[0] without rotation. */
 	struct lc_wfile files[LC_WRITER_FILES];
@@ -162,7 +166,9 @@ struct lc_writer_task {
 static inline void
 lc_writer_limits(struct lc_writer_task *w)
 {
-	uint64_t off = LC_RING_CUR(w)->offset + w->rec_overhead;
+	/* -C counts file bytes: compressed ones with --compress (the open block counted whole). */
+	uint64_t off = (w->z != NULL ? lc_zfile_len(w->z) + w->z->slack : LC_RING_CUR(w)->offset) +
+		       w->rec_overhead;
 
 	w->limit_ns = w->blocked ? 0 : w->rot_end_ns;
 	w->room = w->rot_size > off ? w->rot_size - off : 0;

@@ -191,6 +191,22 @@ lc_file_rotate(struct lc_writer_task *w, uint64_t ns)
 	return open_file(w, ns);
 }
 
+/*
+ * --compress -C: a block sealed early holds at least this much, so that a
+ * file ends with a few small frames, not a long tail of tiny ones; the
+ * file then ends within this many uncompressed bytes of the limit.
+ */
+#define SEAL_EARLY_MIN 16384u
+
+bool
+lc_file_seal_early(struct lc_writer_task *w, uint64_t ns, uint32_t caplen)
+{
+	if (!w->file_open || ns >= w->rot_end_ns || file_empty(w) || w->used < SEAL_EARLY_MIN)
+		return false;
+	lc_ring_seal(w, w->used, w->used);
+	return lc_ring_advance(w) && w->used + caplen <= w->room;
+}
+
 /* A pipe reader wants packets now, not when a block fills. */
 static void
 flush_pipe(struct lc_writer_task *w)
@@ -236,9 +252,27 @@ flush_file(struct lc_writer_task *w, uint64_t now)
 {
 	struct lc_wblock *b = LC_RING_CUR(w);
 	struct lc_wfile *f = &w->files[b->file];
+	struct lc_zout o;
 	int r;
 
 	w->write_calls++;
+	if (w->z != NULL) {
+		/*
+		 * --compress: a frame cannot grow once written, so the block ends
+		 * here as a frame of its own, written exactly like the bytes below.
+		 */
+		r = lc_zframe(w->z, (unsigned int)(b - w->blocks), b->buf, w->used,
+				    LC_ZHEAD(w, b->offset), &o) < 0
+				    ? -EIO
+				    : f->medium.ops->flush(&f->medium, o.buf, o.whole, o.off);
+		if (r < 0) {
+			w->last_errno = -r;
+			w->flush_tsc = now + w->flush_cycles;
+			return;
+		}
+		lc_ring_seal_frame_written(w, &o);
+		return;
+	}
 	r = f->medium.ops->flush(&f->medium, b->buf + w->flushed, w->used - w->flushed,
 			b->offset + w->flushed);
 	if (r < 0) {
@@ -313,6 +347,23 @@ finish_rotating(struct lc_writer_task *w)
 	return -(w->last_errno ? w->last_errno : EIO);
 }
 
+/* --compress, one file: its last frame, behind the carried tail, ends the file. */
+static int
+close_frame(struct lc_writer_task *w, struct lc_wblock *c, struct lc_wfile *f)
+{
+	struct lc_zout o, none = {0};
+
+	if (lc_zframe(w->z, (unsigned int)(c - w->blocks), c->buf, w->used, LC_ZHEAD(w, c->offset),
+			    &o) < 0) {
+		lc_ring_frame_pend(w, c, 0, &none); /* the carried frames are lost with c */
+		f->medium.ops->close(&f->medium, NULL, 0, f->boundary, f->boundary);
+		return -EIO;
+	}
+	lc_ring_frame_pend(w, c, o.off + o.whole, &o);
+	lc_zcommit(w->z, &o, o.whole, o.whole, true);
+	return f->medium.ops->close(&f->medium, o.buf, o.whole, o.off, f->boundary);
+}
+
 int
 lc_writer_finish(struct lc_writer_task *w)
 {
@@ -337,7 +388,10 @@ lc_writer_finish(struct lc_writer_task *w)
 	c->last_of_file = true;
 	if (unlikely(w->hook.sealed != NULL))
 		lc_ring_hook(w, c, w->used);
-	r = f->medium.ops->close(&f->medium, c->buf, w->used, c->offset, f->boundary);
+	if (w->z != NULL)
+		r = close_frame(w, c, f);
+	else
+		r = f->medium.ops->close(&f->medium, c->buf, w->used, c->offset, f->boundary);
 	lc_ring_settle(w, c, r == 0);
 	if (r < 0) {
 		w->last_errno = -r;

@@ -77,6 +77,13 @@ struct lc_writer_task;
  */
 int lc_file_rotate(struct lc_writer_task *w, uint64_t ns);
 
+/*
+ * --compress with -C: a record of `caplen` bytes stamped `ns` does not fit
+ * while the block being filled counts uncompressed. Seal that block as a
+ * frame now (the file stays open); true if the record fits then.
+ */
+bool lc_file_seal_early(struct lc_writer_task *w, uint64_t ns, uint32_t caplen);
+
 /* The last block of the file in slot `slot` retired: hand the file over. */
 void lc_file_retired(struct lc_writer_task *w, unsigned int slot);
 

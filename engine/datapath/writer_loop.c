@@ -17,10 +17,15 @@
 
 /* Not the fast path: the writer is blocked, or the file must open or rotate. */
 static int
-record_slow(struct lc_writer_task *w, uint64_t ns)
+record_slow(struct lc_writer_task *w, uint64_t ns, uint32_t caplen)
 {
 	if (w->blocked)
 		return -1;
+	/* --compress -C: the open block counted whole; compressed, the record may fit. */
+	if (w->z != NULL && lc_file_seal_early(w, ns, caplen))
+		return 0;
+	if (w->blocked)
+		return -1; /* sealing early found no free block */
 	return lc_file_rotate(w, ns);
 }
 
@@ -32,7 +37,8 @@ static inline uint8_t *
 record_begin(struct lc_writer_task *w, uint64_t ns, uint32_t caplen)
 {
 	/* One test per packet: blocked or no file (limit 0), a -G window passed, or -C. */
-	if (unlikely(ns >= w->limit_ns || w->used + caplen > w->room) && record_slow(w, ns) < 0)
+	if (unlikely(ns >= w->limit_ns || w->used + caplen > w->room) &&
+			record_slow(w, ns, caplen) < 0)
 		return NULL;
 	return w->buf + w->used + w->rec_hdr_len;
 }

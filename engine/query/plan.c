@@ -69,8 +69,8 @@ is_index_name(const char *n)
 static bool
 capture_magic(const char *path)
 {
-	static const uint32_t magics[] = {
-			0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u, 0x0a0d0d0au};
+	static const uint32_t magics[] = {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u,
+			0x0a0d0d0au, 0xfd2fb528u /* zstd: --compress */};
 	FILE *f = fopen(path, "rb");
 	uint32_t m = 0;
 	size_t i, n;
@@ -201,6 +201,13 @@ plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 		return -1;
 	}
 	f->size = r->file_size;
+	f->zst = r->zst.on;
+	if (r->zst.bad_frames > 0)
+		lc_query_note(q, true,
+				"%s: skipped %" PRIu64
+				" zstd frame(s) that do not decode, the first "
+				"at offset %" PRIu64 " (%s): their packets are missing",
+				f->path, r->zst.bad_frames, r->zst.first_bad, r->zst.why);
 	f->format = r->format == LC_FILE_PCAPNG;
 	f->nano = r->format == LC_FILE_PCAPNG || r->nanosecond;
 	ret = r->format == LC_FILE_PCAP ? 1 : lc_pcap_reader_next(r, &rec, false, err);
@@ -212,6 +219,13 @@ plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 		return -1;
 	q->st->files++;
 	q->st->bytes_total += f->size;
+	if (f->zst) {
+		/* Indexes of compressed captures do not exist yet (issue 14): scan. */
+		lc_query_note(q, false, "%s: zstd-compressed: scanning it", f->path);
+		f->use_idx = false;
+		f->key = 0;
+		return 0;
+	}
 	ret = lc_idx_load(f->path, f->size, f->linktype, f->format, &f->idx, why, sizeof(why));
 	if (ret == 0)
 		lc_query_note(q, true, "%s: no index: scanning it (linecap index makes one)",

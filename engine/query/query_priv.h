@@ -27,6 +27,7 @@ struct qfile {
 	bool nano;
 	bool has_packets;
 	bool use_idx;
+	bool zst; /* zstd-compressed (read decoded, scanned) */
 	struct lc_idx idx;
 	uint32_t *cand; /* candidate units, increasing */
 	uint32_t nb_cand, next_cand;

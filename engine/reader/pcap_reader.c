@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "reader/pcap_reader_priv.h"
 
@@ -116,6 +117,23 @@ pcap_next(struct lc_pcap_reader *r, struct lc_pcap_record *rec, bool want_data,
 
 /* ---- common ---- */
 
+/* A .zst capture: read its decoded stream instead (reader/zst_reader.c). */
+static int
+open_zst(struct lc_pcap_reader *r, struct lc_error *err)
+{
+	uint8_t m[4];
+	FILE *zf;
+
+	if (pread(fileno(r->f), m, sizeof(m), 0) != (ssize_t)sizeof(m) ||
+			!lc_zst_magic(m, sizeof(m)))
+		return 0;
+	zf = lc_zst_fopen(r->f, r->file_size, r->path, &r->zst, &r->file_size, err);
+	if (zf == NULL)
+		return -1;
+	r->f = zf;
+	return 0;
+}
+
 static int
 open_file(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
 {
@@ -137,6 +155,8 @@ open_file(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
 				path);
 	}
 	r->file_size = (uint64_t)st.st_size;
+	if (open_zst(r, err) < 0)
+		return -1;
 	r->buf = malloc(LC_READER_MAX_CAPLEN);
 	if (r->buf == NULL) {
 		lc_pcap_reader_close(r);

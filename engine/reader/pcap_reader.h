@@ -21,6 +21,8 @@
 
 #include <linecap/error.h>
 
+#include "reader/zst_reader.h"
+
 #define LC_READER_MAX_CAPLEN 262144u		/* tcpdump's maximum snaplen */
 #define LC_READER_MAX_BLOCK (16u * 1024 * 1024) /* pcapng block, as libpcap */
 #define LC_READER_MAX_IFACES 256u
@@ -42,8 +44,9 @@ struct lc_pcap_reader {
 	char path[4096];
 	enum lc_file_format format;
 	bool swapped;		  /* file byte order differs from ours */
-	uint64_t offset;	  /* of the next unread byte */
-	uint64_t file_size;	  /* at open */
+	uint64_t offset;	  /* of the next unread byte (a .zst: of the decoded stream) */
+	uint64_t file_size;	  /* at open (a .zst: its decoded bytes) */
+	struct lc_zst_info zst;	  /* a .zst file (zstd frames): what its open learned */
 	uint32_t linktype;	  /* of the first interface: every packet must match */
 	uint64_t linktype_offset; /* where it is written */
 	/* pcap */

@@ -38,6 +38,10 @@ lc_replay_scan(struct lc_pcap_reader *rd, struct lc_replay_scan *s, struct lc_er
 	}
 	if (ret < 0)
 		return -1;
+	if (rd->zst.bad_frames > 0) /* a .zst whose frame does not decode: no half-sent replay */
+		return lc_error_set(err, LC_ERR_INPUT,
+				"%s: offset %" PRIu64 ": a zstd frame that does not decode (%s)",
+				rd->path, rd->zst.first_bad, rd->zst.why);
 	s->truncated = rd->truncated;
 	s->trunc_offset = rd->trunc_offset;
 	if (!rd->have_linktype && s->nb_records + s->nb_empty == 0)

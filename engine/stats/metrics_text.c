@@ -176,6 +176,28 @@ outputs(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	fprintf(f, "} %" PRIu64 "\n", (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize);
 }
 
+/* --compress (compress helper's block): bytes into and out of zstd, per writer. */
+static void
+compression(FILE *f, const struct lc_stats_view *v)
+{
+	static const char *const names[] = {
+			"linecap_compress_bytes_in_total", "linecap_compress_bytes_out_total"};
+	static const char *const helps[] = {"File bytes compressed (--compress), per writer.",
+			"Compressed bytes written for them (zstd frames), per writer."};
+	struct lc_compress_counters z;
+	unsigned int k, w;
+
+	if (!lc_stats_compress(v, LC_VIEW_ANY, &z))
+		return;
+	for (k = 0; k < RTE_DIM(names); k++) {
+		family(f, names[k], "counter", helps[k]);
+		for (w = 0; w < v->nb_writers; w++)
+			if (lc_stats_compress(v, w, &z))
+				fprintf(f, "%s{writer=\"%u\"} %" PRIu64 "\n", names[k], w,
+						k == 0 ? z.bytes_in : z.bytes_out);
+	}
+}
+
 /* The counters with one sample per rx task or per ring, in the order served. */
 struct counter_family {
 	const char *name, *help;
@@ -233,4 +255,5 @@ lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	drops(f, v);
 	in_flight(f, v);
 	outputs(f, v, outdir);
+	compression(f, v);
 }

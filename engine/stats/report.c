@@ -174,6 +174,21 @@ summary_retention(FILE *f, const struct lc_stats_view *v)
 			lc_counter_read(&v->retention.cnt->bytes_deleted));
 }
 
+/* --compress: bytes in and out, and the ratio (only when on). */
+static void
+summary_compress(FILE *f, const struct lc_stats_view *v)
+{
+	struct lc_compress_counters z;
+
+	if (!lc_stats_compress(v, LC_VIEW_ANY, &z))
+		return;
+	fprintf(f,
+			"%" PRIu64 " bytes compressed to %" PRIu64
+			" (zstd level %d, ratio %.2f, %" PRIu64 " frames)\n",
+			z.bytes_in, z.bytes_out, v->writers[0].zlevel,
+			z.bytes_out ? (double)z.bytes_in / (double)z.bytes_out : 0.0, z.frames);
+}
+
 void
 lc_report_summary(FILE *f, const struct lc_stats_view *v)
 {
@@ -184,6 +199,7 @@ lc_report_summary(FILE *f, const struct lc_stats_view *v)
 	summary_rx(f, v);
 	summary_writers(f, v);
 	summary_retention(f, v);
+	summary_compress(f, v);
 	if (!lc_invariant_holds(&t))
 		fprintf(f, "linecap: BUG: received %" PRIu64 " != written + drops %" PRIu64 "\n",
 				t.received, lc_accounted(&t));

@@ -98,6 +98,22 @@ json_ports(FILE *f, const struct lc_stats_view *v)
 	fprintf(f, "\n  ],\n");
 }
 
+/* --compress: "compress": bytes in and out, ratio, frames (only when on). */
+static void
+json_compress(FILE *f, const struct lc_stats_view *v)
+{
+	struct lc_compress_counters z;
+
+	if (!lc_stats_compress(v, LC_VIEW_ANY, &z))
+		return;
+	fprintf(f,
+			"  \"compress\": {\"codec\": \"zstd\", \"level\": %d, \"bytes_in\": "
+			"%" PRIu64 ", \"bytes_out\": %" PRIu64
+			", \"ratio\": %.4f, \"frames\": %" PRIu64 "},\n",
+			v->writers[0].zlevel, z.bytes_in, z.bytes_out,
+			z.bytes_out ? (double)z.bytes_in / (double)z.bytes_out : 0.0, z.frames);
+}
+
 static void
 json_writers(FILE *f, const struct lc_stats_view *v)
 {
@@ -155,6 +171,7 @@ lc_report_json(const char *path, const struct lc_stats_view *v, struct lc_error 
 				v->retention.max_disk, v->retention.min_free,
 				lc_counter_read(&v->retention.cnt->files_deleted),
 				lc_counter_read(&v->retention.cnt->bytes_deleted));
+	json_compress(f, v);
 	json_ports(f, v);
 	json_writers(f, v);
 	fprintf(f, "}\n");

@@ -44,6 +44,22 @@ add_u64(struct rte_tel_data *d, const char *name, uint64_t v)
 }
 
 /* A counter the PMD may not maintain: its value, or "n/a". */
+/* --compress: bytes in and out, and the ratio as text (no doubles in 22.11's telemetry). */
+static void
+add_compress(struct rte_tel_data *d, const struct lc_stats_view *v)
+{
+	struct lc_compress_counters z;
+	char ratio[32];
+
+	if (!lc_stats_compress(v, LC_VIEW_ANY, &z))
+		return;
+	add_u64(d, "compress_bytes_in", z.bytes_in);
+	add_u64(d, "compress_bytes_out", z.bytes_out);
+	snprintf(ratio, sizeof(ratio), "%.4f",
+			z.bytes_out ? (double)z.bytes_in / (double)z.bytes_out : 0.0);
+	rte_tel_data_add_dict_string(d, "compress_ratio", ratio);
+}
+
 static void
 add_opt(struct rte_tel_data *d, const char *name, uint64_t v, bool known)
 {
@@ -98,6 +114,7 @@ add_stats(struct rte_tel_data *d, const struct lc_stats_view *v)
 		add_u64(d, "files_deleted", lc_counter_read(&v->retention.cnt->files_deleted));
 		add_u64(d, "bytes_deleted", lc_counter_read(&v->retention.cnt->bytes_deleted));
 	}
+	add_compress(d, v);
 	add_u64(d, "bytes_received", t.rx_bytes);
 	add_u64(d, "bytes_written", t.written_bytes);
 	add_opt(d, "imissed", t.imissed, t.imissed_known);

@@ -98,3 +98,24 @@ lc_stats_elapsed(const struct lc_stats_view *v)
 	}
 	return start != 0 ? (double)(end - start) / 1e9 : 0.0;
 }
+
+bool
+lc_stats_compress(const struct lc_stats_view *v, unsigned int writer,
+		struct lc_compress_counters *sum)
+{
+	bool on = false;
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < v->nb_writers; i++) {
+		const struct lc_compress_counters *c = v->writers[i].zcnt;
+
+		if (c == NULL || (writer != LC_VIEW_ANY && writer != i))
+			continue;
+		on = true;
+		sum->bytes_in += lc_counter_read(&c->bytes_in);
+		sum->bytes_out += lc_counter_read(&c->bytes_out);
+		sum->frames += lc_counter_read(&c->frames);
+	}
+	return on;
+}

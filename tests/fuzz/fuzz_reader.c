@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (pass = 0; pass < 2; pass++) {
 		while ((ret = lc_pcap_reader_next(&r, &rec, pass == 0, &err)) == 1) {
 			if (rec.caplen > rec.len || rec.caplen > LC_READER_MAX_CAPLEN ||
-					rec.offset >= size)
+					rec.offset >= (r.zst.on ? r.file_size : size))
 				abort();
 			if (pass == 0 && rec.caplen > 0)
 				(void)(rec.data[0] + rec.data[rec.caplen - 1]);
@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort(); /* an error must name the file and the offset */
 			break;
 		}
-		if (r.truncated && r.trunc_offset > size)
+		if (r.truncated && r.trunc_offset > (r.zst.on ? r.file_size : size))
 			abort();
 		if (lc_pcap_reader_rewind(&r, &err) < 0)
 			break;

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linecap/compress.h>
+
 #define LC_MAX_PORTS 16
 #define LC_MAX_QUEUES 16
 #define LC_MAX_WRITERS LC_MAX_QUEUES
@@ -70,6 +72,10 @@ struct lc_capture_conf {
 	uint64_t max_disk; /* --max-disk: bytes of this -w pattern's files, 0 = off */
 	double min_free;   /* --min-free: percent of the file system kept free, 0 = off */
 	bool index;	   /* --index: write FILE.idx beside each capture file (pcap, files only) */
+
+	/* --compress zstd[:LEVEL]: each sealed block becomes one zstd frame. */
+	enum lc_compress_kind compress; /* LC_COMPRESS_NONE = off */
+	int compress_level;		/* LC_ZSTD_LEVEL_MIN..MAX */
 };
 
 /* Defaults for every field. */

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linecap/compress.h>
 #include <linecap/config.h>
 #include <linecap/stats.h>
 
@@ -67,6 +68,9 @@ struct lc_view_writer {
 	uint64_t write_calls; /* end: writes submitted to the medium */
 	int last_errno;	      /* end: the last write error, 0 = none */
 	bool o_direct;	      /* end: a file of it was written with O_DIRECT */
+	/* --compress (fixed: NULL / 0 without it) */
+	const struct lc_compress_counters *zcnt; /* live: owned by the writer's thread */
+	int zlevel;				 /* fixed: the zstd level */
 };
 
 /* The --forward port. */
@@ -129,6 +133,14 @@ void lc_stats_totals(const struct lc_stats_view *v, struct lc_totals *t);
  */
 void lc_stats_rings(const struct lc_stats_view *v, unsigned int rx, unsigned int writer,
 		struct lc_ring_counters *sum);
+
+/*
+ * --compress: the compression counters of writer `writer` (or of every
+ * writer: LC_VIEW_ANY) summed into `sum`. False (sum zeroed) when no writer
+ * compresses.
+ */
+bool lc_stats_compress(const struct lc_stats_view *v, unsigned int writer,
+		struct lc_compress_counters *sum);
 
 /* Seconds from lc_engine_start to lc_engine_join, or to now while running. */
 double lc_stats_elapsed(const struct lc_stats_view *v);
