@@ -33,9 +33,38 @@ area_of() {
 	esac
 }
 
+# The forbidden edges, one per line, the first that matches wins: FROM|TO|LABEL. FROM is
+# the including file's area, or !NAME for any area but NAME; TO is the included
+# file's area, or its path under engine/; AREA in LABEL is the including area ("engine"
+# for a file directly in engine/).
+RULES=(
+	'!cli|cli|AREA -> cli'
+	'stats|core|stats -> core'
+	'sinks|sources|sinks -> sources'
+	'sources|sinks|sources -> sinks'
+	'!core|core/engine_priv.h|AREA -> core/engine_priv.h'
+)
+
+# forbidden FROM TO TO_REL: prints the label of the first rule the edge breaks; 1 if none
+forbidden() {
+	local from=$1 to=$2 to_rel=$3 r rf rt label
+	for r in "${RULES[@]}"; do
+		IFS='|' read -r rf rt label <<<"$r"
+		if [[ $rf == '!'* ]]; then
+			[[ $from != "${rf#!}" ]] || continue
+		else
+			[[ $from == "$rf" ]] || continue
+		fi
+		[[ $to == "$rt" || $to_rel == "$rt" ]] || continue
+		printf '%s' "${label//AREA/${from:-engine}}"
+		return 0
+	done
+	return 1
+}
+
 # lint ROOT: prints violations, returns 1 when there is any
 lint() {
-	local root=$1 eng n=0 f rel from line inc target to_rel to rule
+	local root=$1 eng n=0 f rel from line inc target to_rel to rule cand
 	eng=$(cd "$root" 2>/dev/null && cd engine 2>/dev/null && pwd -P) || {
 		echo "FAIL: no engine/ directory in $root" >&2
 		return 1
@@ -61,19 +90,7 @@ lint() {
 				to_rel=$(realpath -m --relative-to="$eng" "$eng/$inc")
 			fi
 			to=$(area_of "$to_rel")
-			rule=
-			if [[ $to == cli && $from != cli ]]; then
-				rule="${from:-engine} -> cli"
-			elif [[ $from == stats && $to == core ]]; then
-				rule="stats -> core"
-			elif [[ $from == sinks && $to == sources ]]; then
-				rule="sinks -> sources"
-			elif [[ $from == sources && $to == sinks ]]; then
-				rule="sources -> sinks"
-			elif [[ $to_rel == core/engine_priv.h && $from != core ]]; then
-				rule="${from:-engine} -> core/engine_priv.h"
-			fi
-			if [[ -n $rule ]]; then
+			if rule=$(forbidden "$from" "$to" "$to_rel"); then
 				echo "engine/$rel:$line: includes $to_rel (forbidden: $rule)"
 				n=$((n + 1))
 			fi

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fault hooks for replay's invariant and rotation's publication. Linked
+ * only into the test binary linecap-fault; in the release binary the weak
+ * hooks stay unresolved (NULL) and are never called. Set from the
+ * environment:
+ *   LINECAP_FAULT_REPLAY_UNSENT=N   every Nth packet replay reads is lost
+ *                                   without being counted as sent or dropped
+ *   LINECAP_FAULT_PUBLISH_KILL=N    the Nth publication of a rotated file is
+ *                                   killed (SIGKILL) with the file cut to its
+ *                                   length but not yet renamed
+ *   LINECAP_FAULT_PUBLISH_PAUSE_MS=M  the first publication waits M ms there
+ *                                   (after a line "fault: publication of PART
+ *                                   paused" on stderr)
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "core/rotate.h"
+#include "replay/replay.h"
+
+static unsigned long unsent_every, kill_at, pause_ms;
+static unsigned long unsent_calls, publish_calls;
+
+static unsigned long
+env_num(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? strtoul(v, NULL, 10) : 0;
+}
+
+__attribute__((constructor)) static void
+fault_hooks_init(void)
+{
+	unsent_every = env_num("LINECAP_FAULT_REPLAY_UNSENT");
+	kill_at = env_num("LINECAP_FAULT_PUBLISH_KILL");
+	pause_ms = env_num("LINECAP_FAULT_PUBLISH_PAUSE_MS");
+}
+
+int
+lc_fault_replay_unsent(void)
+{
+	return unsent_every != 0 &&
+	       __atomic_add_fetch(&unsent_calls, 1, __ATOMIC_RELAXED) % unsent_every == 0;
+}
+
+void
+lc_fault_rotate_publish(const char *part)
+{
+	unsigned long n = __atomic_add_fetch(&publish_calls, 1, __ATOMIC_RELAXED);
+
+	if (kill_at != 0 && n == kill_at)
+		raise(SIGKILL);
+	if (pause_ms != 0 && n == 1) {
+		struct timespec ts = {(time_t)(pause_ms / 1000), (long)(pause_ms % 1000) * 1000000L};
+
+		fprintf(stderr, "fault: publication of %s paused\n", part);
+		fflush(stderr);
+		nanosleep(&ts, NULL);
+	}
+}
