@@ -65,7 +65,7 @@ struct lc_retention {
 	/* the list, oldest first: files[head..nb) */
 	struct ret_file *files;
 	size_t head, nb, cap;
-	uint64_t total; /* bytes of the listed files and their sidecars */
+	uint64_t total;			  /* bytes of the listed files and their sidecars */
 	struct lc_retention_counters cnt; /* the stats view points here */
 };
 

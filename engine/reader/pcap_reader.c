@@ -110,8 +110,8 @@ pcap_next(struct lc_pcap_reader *r, struct lc_pcap_record *rec, bool want_data,
 		return lc_reader_bad(r, err, off, "record caplen %u exceeds the maximum %u", stored,
 				LC_READER_MAX_CAPLEN);
 	if (r->strict && stored > r->snaplen)
-		return lc_reader_bad(r, err, off, "record caplen %u > snaplen %u", stored,
-				r->snaplen);
+		return lc_reader_bad(
+				r, err, off, "record caplen %u > snaplen %u", stored, r->snaplen);
 	if (r->strict && stored > rec->len)
 		return lc_reader_bad(r, err, off, "record caplen %u > its original length %u",
 				stored, rec->len);

@@ -96,7 +96,8 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 		fprintf(f, "\"requested_pps\": null, \"requested_mbps\": %.3f}", t->requested_mbps);
 	else
 		fprintf(f, "\"requested_pps\": null, \"requested_mbps\": null}");
-	fprintf(f, ",\n  \"invariant_ok\": %s\n}\n", lc_replay_invariant_holds(t) ? "true" : "false");
+	fprintf(f, ",\n  \"invariant_ok\": %s\n}\n",
+			lc_replay_invariant_holds(t) ? "true" : "false");
 	if (fclose(f) != 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));

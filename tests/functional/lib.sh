@@ -101,6 +101,13 @@ veth_netns() {
 	done
 }
 
+# lo_netns NS: network namespace NS (deleted at exit) with only its loopback, up
+lo_netns() {
+	ip netns add "$1" || fail "cannot create network namespace $1 (root needed)"
+	NETNS+=("$1")
+	ip -n "$1" link set lo up || fail "cannot bring lo up in $1"
+}
+
 # netns_capture NS SECONDS SEND ARGS...: `linecap ARGS...` in network namespace NS, in the
 # background (stdout, stderr in $LC_OUT, $LC_ERR; killed after SECONDS); once its plan line
 # is out and 0.5 s more, SEND (a command or function, no arguments: the traffic); 1 s after

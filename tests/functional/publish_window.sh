@@ -16,16 +16,12 @@
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_cmd ip tcpdump
-[ -n "${LINECAP_FAULT:-}" ] && [ -x "$LINECAP_FAULT" ] || fail "LINECAP_FAULT (tests/linecap-fault) is not built"
-[ "$(id -u)" -eq 0 ] || fail "needs root (network namespace)"
-
+[ -x "${LINECAP_FAULT:-}" ] || fail "LINECAP_FAULT (tests/linecap-fault) is not built"
+NS=lcpw$$
+lo_netns "$NS" # the other runs capture on its lo (libpcap path: no EAL, quick to start)
 IN=$T/in.pcap
 check "$PCAPCHECK" gen-flows "$IN" 50 20000 9
 N=$("$PCAPCHECK" count "$IN")
-NS=lcpw$$
-ip netns add "$NS" || fail "cannot create network namespace $NS"
-NETNS+=("$NS")
-ip -n "$NS" link set lo up || fail "cannot bring lo up in $NS"
 
 # files DIR: the published files of -w DIR/cap.pcap, in rotation order
 files() { find "$1" -maxdepth 1 -name 'cap.pcap*' -printf '%p\n' | sort -V; }

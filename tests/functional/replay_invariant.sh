@@ -12,15 +12,11 @@
 source "$(dirname "$0")/lib.sh"
 require_cmd ip
 [ -n "${LINECAP_FAULT:-}" ] && [ -x "$LINECAP_FAULT" ] || fail "LINECAP_FAULT (tests/linecap-fault) is not built"
-[ "$(id -u)" -eq 0 ] || fail "needs root (network namespace)"
-
+NS=lcri$$
+lo_netns "$NS"
 IN=$T/in.pcap
 check "$PCAPCHECK" gen-flows "$IN" 10 700 5
 N=$("$PCAPCHECK" count "$IN")
-NS=lcri$$
-ip netns add "$NS" || fail "cannot create network namespace $NS"
-NETNS+=("$NS")
-ip -n "$NS" link set lo up || fail "cannot bring lo up in $NS"
 
 # judge NAME BIN JSON: BIN's run (in LC_RC, LC_ERR) against its JSON
 judge() {
