@@ -101,6 +101,18 @@ veth_netns() {
 	done
 }
 
+# telemetry_sock PID: prints the DPDK telemetry socket of linecap PID once it exists and
+# the plan line is in $LC_ERR (20 s at most)
+telemetry_sock() {
+	local sock=/var/run/dpdk/linecap-$1/dpdk_telemetry.v2 i
+	for ((i = 0; i < 200; i++)); do
+		[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
+		sleep 0.1
+	done
+	[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
+	echo "$sock"
+}
+
 # lo_netns NS: network namespace NS (deleted at exit) with only its loopback, up
 lo_netns() {
 	ip netns add "$1" || fail "cannot create network namespace $1 (root needed)"

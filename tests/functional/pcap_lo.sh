@@ -14,9 +14,7 @@ source "$(dirname "$0")/lib.sh"
 require_cmd ip python3 tcpdump
 
 NS=lclo$$
-ip netns add "$NS" || fail "cannot create network namespace $NS (root needed)"
-NETNS+=("$NS")
-ip -n "$NS" link set lo up || fail "cannot bring lo up in $NS"
+lo_netns "$NS"
 
 send_udp() { # N: N datagrams to a listening socket on 127.0.0.1, all read back
 	ip netns exec "$NS" python3 - "$1" <<'PY'

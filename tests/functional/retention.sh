@@ -145,12 +145,7 @@ D=$S2/t && mkdir "$D"
 	--stats-json "$T/t.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
 lpid=$!
 BG_PIDS+=("$lpid")
-sock=/var/run/dpdk/linecap-$lpid/dpdk_telemetry.v2
-for ((i = 0; i < 200; i++)); do
-	[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
-	sleep 0.1
-done
-[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
+sock=$(telemetry_sock "$lpid")
 python3 "$(dirname "$0")/lc_telemetry.py" watch "$sock" 2.5 files_deleted bytes_deleted >"$T/t.out" ||
 	{ show "$T/t.out"; fail "cannot read /linecap/stats"; }
 # at least 10 readings; files_deleted never goes back, and both counters grew
