@@ -33,6 +33,31 @@ choose_source(struct lc_capture_conf *c, struct lc_error *err)
 	return 0;
 }
 
+/*
+ * --mtu sets a DPDK port's MTU. A kernel interface's MTU is the system's
+ * (linecap does not change it behind the administrator's back): say so
+ * rather than ignore the option silently.
+ */
+static void
+note_mtu(const struct lc_capture_conf *c)
+{
+	char path[128], mtu[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%.64s/mtu", c->ports[0].devargs);
+	f = fopen(path, "r");
+	if (f == NULL || fgets(mtu, sizeof(mtu), f) == NULL)
+		snprintf(mtu, sizeof(mtu), "?");
+	if (f != NULL)
+		fclose(f);
+	mtu[strcspn(mtu, "\n")] = '\0';
+	fprintf(stderr,
+			"linecap: --mtu %u is not applied on the libpcap path: %s keeps its MTU %s "
+			"(set it with ip link set dev %s mtu N); frames are captured up to -s %u "
+			"bytes\n",
+			c->mtu, c->ports[0].devargs, mtu, c->ports[0].devargs, c->snaplen);
+}
+
 /* The main lcore's view of a running capture (cli/supervise.h). */
 struct capture_run {
 	struct lc_engine *e;
@@ -268,6 +293,8 @@ lc_cmd_capture(int argc, char **argv)
 		return rc;
 	}
 	fprintf(stderr, "%s\n", source_why);
+	if (cli.conf.source == LC_SOURCE_PCAP && cli.conf.mtu != 0)
+		note_mtu(&cli.conf);
 	/* From the main lcore: the server's thread inherits its CPU, not a data-path one. */
 	if (m != NULL && lc_metrics_start(m, &err) < 0)
 		rc = lc_cli_fail(&err);

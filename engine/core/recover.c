@@ -12,10 +12,12 @@
  * The owner is gone when nobody holds the file's flock: the writer takes it
  * when it opens the file (sinks/medium_fd.c) and the kernel releases it
  * when the owner dies, in whatever PID namespace (a PID says nothing about
- * a process of another container sharing the volume). The owner drops the
- * lock a moment before it renames a finished file (close, then rename), so
- * a free lock also needs a file nobody changed lately: 2 s, or 100 ms when
- * the PID is gone here too (a kill -9 just before the next run).
+ * a process of another container sharing the volume). The owner holds the
+ * lock until a finished file has its final name (core/rotate.c renames,
+ * then closes), but a new file exists a moment before it is locked
+ * (open(O_EXCL), then flock), so a free lock also needs a file nobody
+ * changed lately: 2 s, or 100 ms when the PID is gone here too (a kill -9
+ * just before the next run).
  */
 #include <dirent.h>
 #include <errno.h>

@@ -35,6 +35,7 @@ scan(const char *path, uint64_t *good_end, uint64_t *packets, uint64_t *size, co
 	memset(&r, 0, sizeof(r));
 	if (lc_pcap_reader_open(&r, path, err) < 0)
 		return -1; /* no valid file header: nothing to keep */
+	r.strict = true;   /* our own files: a record libpcap would forgive marks garbage */
 	*size = r.file_size;
 	*zi = r.zst;
 	*packets = 0;

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Retention by disk budget, on the rotation thread. Each pass lists the -w
- * directory, keeps the regular files whose names this capture's pattern
- * produces (of this run or an earlier one: a restart counts them), adds
- * their FILE.idx sidecars, and deletes the oldest (modification time, then
- * name) until
+ * Retention by disk budget, on the rotation thread. It keeps a list of this
+ * capture's finished files, oldest first (modification time, then name):
+ * one scan of the -w directory at start takes the regular files whose names
+ * this capture's pattern produces (an earlier run's: a restart counts them)
+ * and their FILE.idx sidecars; after that each publication appends its file,
+ * and -W's deletions take theirs out. It deletes the oldest until
  *   --max-disk: finished files <= budget - reserve, and
  *   --min-free: free space >= PERCENT of the file system + reserve,
  * where reserve = RESERVE_FILES files of (-C + slack) per writer: the files
  * a writer may hold unpublished at once (the open one, the closed ones whose
  * last blocks are in flight, one queued to the rotation thread). Files being
  * written are hidden .part files: never listed.
+ *
+ * The directory is listed again only when the list does not add up: a
+ * listed file is gone when it is to be deleted, or a publication cannot be
+ * looked at. Files that appear otherwise (another capture's, even one whose
+ * names this pattern would match) never join the list while it runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,16 +39,20 @@
 #define RESERVE_FILES (LC_WRITER_FILES + 1)
 
 #define SERVICE_PERIOD_NS 1000000000ull
+/* --index: a sidecar is written after its file is published; looked for this long. */
+#define SIDECAR_WAIT_NS 30000000000ull
 
 /* A finished file of this capture. */
 struct ret_file {
 	char name[NAME_MAX + 1];
 	uint64_t size, idx; /* the file, its FILE.idx (0 if none) */
 	int64_t mtime_ns;
+	uint64_t pub_ns; /* when this run published it (0: found at start) */
 };
 
 struct lc_retention {
 	char dir[PATH_MAX];
+	int dfd; /* the directory, open for the run */
 	struct lc_name_matcher m[LC_MAX_WRITERS];
 	unsigned int nb_m, nb_writers;
 	uint64_t max_disk, file_size; /* file_size: -C, 0 with -G alone */
@@ -50,8 +60,12 @@ struct lc_retention {
 	double min_free;
 	uint64_t last_ns;
 	bool warned;
+	bool sidecars_late; /* --index: FILE.idx appears after FILE */
+	bool stale;	    /* the list does not add up: list the directory again */
+	/* the list, oldest first: files[head..nb) */
 	struct ret_file *files;
-	size_t nb_files, cap_files;
+	size_t head, nb, cap;
+	uint64_t total;			  /* bytes of the listed files and their sidecars */
 	struct lc_retention_counters cnt; /* the stats view points here */
 };
 
@@ -85,48 +99,36 @@ ours(const struct lc_retention *r, const char *name)
 	return false;
 }
 
-/* Size of the regular file `name` in dir fd `dfd`, -1 if none. */
+/* Size of the regular file `name` in the directory, -1 if none. */
 static int64_t
-reg_size(int dfd, const char *name, int64_t *mtime_ns)
+reg_size(const struct lc_retention *r, const char *name, int64_t *mtime_ns)
 {
 	struct stat st;
 
-	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+	if (fstatat(r->dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 		return -1;
 	if (mtime_ns != NULL)
 		*mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	return (int64_t)st.st_size;
 }
 
-static int
-add_file(struct lc_retention *r, int dfd, const char *name)
+static uint64_t
+sidecar_size(const struct lc_retention *r, const char *name)
 {
 	char idx[NAME_MAX + 8];
-	struct ret_file *f;
-	int64_t size, isz;
+	int64_t isz;
 
-	if (r->nb_files == r->cap_files) {
-		size_t cap = r->cap_files ? r->cap_files * 2 : 64;
-		struct ret_file *p = realloc(r->files, cap * sizeof(*p));
-
-		if (p == NULL)
-			return -ENOMEM;
-		r->files = p;
-		r->cap_files = cap;
-	}
-	f = &r->files[r->nb_files];
-	size = reg_size(dfd, name, &f->mtime_ns);
-	if (size < 0)
-		return 0;
-	snprintf(f->name, sizeof(f->name), "%s", name);
 	snprintf(idx, sizeof(idx), "%s.idx", name);
-	isz = reg_size(dfd, idx, NULL);
-	f->size = (uint64_t)size;
-	f->idx = isz > 0 ? (uint64_t)isz : 0;
-	if (f->size > r->largest)
-		r->largest = f->size;
-	r->nb_files++;
-	return 0;
+	isz = reg_size(r, idx, NULL);
+	return isz > 0 ? (uint64_t)isz : 0;
+}
+
+static bool
+older(const struct ret_file *x, const struct ret_file *y)
+{
+	if (x->mtime_ns != y->mtime_ns)
+		return x->mtime_ns < y->mtime_ns;
+	return strcmp(x->name, y->name) < 0;
 }
 
 static int
@@ -134,29 +136,121 @@ by_age(const void *a, const void *b)
 {
 	const struct ret_file *x = a, *y = b;
 
-	if (x->mtime_ns != y->mtime_ns)
-		return x->mtime_ns < y->mtime_ns ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return older(x, y) ? -1 : older(y, x) ? 1 : 0;
 }
 
-/* This capture's finished files, oldest first; their bytes in *total. */
-static int
-scan(struct lc_retention *r, DIR *d, uint64_t *total)
+/* Take entry i out of the list (its bytes too). */
+static void
+drop(struct lc_retention *r, size_t i)
 {
-	struct dirent *de;
-	size_t i;
-	int dfd = dirfd(d);
+	r->total -= r->files[i].size + r->files[i].idx;
+	if (i == r->head) {
+		r->head++;
+	} else {
+		memmove(&r->files[i], &r->files[i + 1], (r->nb - i - 1) * sizeof(r->files[0]));
+		r->nb--;
+	}
+	if (r->head == r->nb)
+		r->head = r->nb = 0;
+}
 
-	r->nb_files = 0;
-	while ((de = readdir(d)) != NULL)
-		if (ours(r, de->d_name) && add_file(r, dfd, de->d_name) < 0)
+static size_t
+find(const struct lc_retention *r, const char *name)
+{
+	size_t i;
+
+	for (i = r->nb; i-- > r->head;)
+		if (strcmp(r->files[i].name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * Add `name`: a publication (pub_ns != 0) in age order, a file found by a
+ * scan at the end (the scan sorts). 0, 1 if it is no regular file, -ENOMEM.
+ */
+static int
+add_file(struct lc_retention *r, const char *name, uint64_t pub_ns)
+{
+	struct ret_file f = {.pub_ns = pub_ns};
+	int64_t size = reg_size(r, name, &f.mtime_ns);
+	size_t i;
+
+	if (size < 0)
+		return 1;
+	if (r->head > 0 && r->nb == r->cap) {
+		memmove(&r->files[0], &r->files[r->head], (r->nb - r->head) * sizeof(f));
+		r->nb -= r->head;
+		r->head = 0;
+	}
+	if (r->nb == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct ret_file *p = realloc(r->files, cap * sizeof(*p));
+
+		if (p == NULL)
 			return -ENOMEM;
-	if (r->nb_files > 1)
-		qsort(r->files, r->nb_files, sizeof(r->files[0]), by_age);
-	*total = 0;
-	for (i = 0; i < r->nb_files; i++)
-		*total += r->files[i].size + r->files[i].idx;
+		r->files = p;
+		r->cap = cap;
+	}
+	snprintf(f.name, sizeof(f.name), "%s", name);
+	f.size = (uint64_t)size;
+	f.idx = sidecar_size(r, name);
+	if (f.size > r->largest)
+		r->largest = f.size;
+	/* In age order: a publication is the newest file, or nearly (several writers). */
+	for (i = r->nb; pub_ns != 0 && i > r->head && older(&f, &r->files[i - 1]); i--)
+		;
+	memmove(&r->files[i + 1], &r->files[i], (r->nb - i) * sizeof(f));
+	r->files[i] = f;
+	r->nb++;
+	r->total += f.size + f.idx;
 	return 0;
+}
+
+/* The list from the directory: this pattern's finished files. 0 or -errno. */
+static int
+scan(struct lc_retention *r)
+{
+	int fd = dup(r->dfd);
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	rewinddir(d);
+	r->head = r->nb = 0;
+	r->total = 0;
+	while (ret == 0 && (de = readdir(d)) != NULL)
+		if (ours(r, de->d_name) && add_file(r, de->d_name, 0) < 0)
+			ret = -ENOMEM;
+	closedir(d);
+	if (r->nb > 1)
+		qsort(r->files, r->nb, sizeof(r->files[0]), by_age);
+	r->stale = ret != 0;
+	return ret;
+}
+
+/* --index: sidecars of files published lately, written after them. */
+static void
+late_sidecars(struct lc_retention *r, uint64_t now)
+{
+	size_t i;
+
+	for (i = r->nb; r->sidecars_late && i-- > r->head;) {
+		struct ret_file *f = &r->files[i];
+
+		if (f->pub_ns == 0 || now - f->pub_ns > SIDECAR_WAIT_NS)
+			break;
+		if (f->idx == 0) {
+			f->idx = sidecar_size(r, f->name);
+			r->total += f->idx;
+		}
+	}
 }
 
 /* Bytes to free for --min-free (0 if enough is free or it is off). */
@@ -187,38 +281,78 @@ warn_once(struct lc_retention *r, const char *what, const char *name, int errnum
 static void
 enforce(struct lc_retention *r)
 {
-	uint64_t total, limit, deficit, freed = 0, res = reserve(r);
-	DIR *d = opendir(r->dir);
+	uint64_t limit, deficit, freed = 0, res;
 	size_t i;
+	int e;
 
-	if (d == NULL) {
-		warn_once(r, "cannot list", ".", errno);
+	if (r->stale && (e = scan(r)) < 0) {
+		warn_once(r, "cannot list", ".", -e);
 		return;
 	}
-	if (scan(r, d, &total) < 0) {
-		warn_once(r, "out of memory listing", ".", ENOMEM);
-		closedir(d);
-		return;
-	}
+	res = reserve(r);
 	limit = r->max_disk == 0 ? UINT64_MAX : r->max_disk > res ? r->max_disk - res : 0;
 	deficit = free_deficit(r);
-	for (i = 0; i < r->nb_files && (total > limit || freed < deficit); i++) {
+	i = r->head;
+	while (i < r->nb && (r->total > limit || freed < deficit)) {
 		const struct ret_file *f = &r->files[i];
+		uint64_t size = f->size, bytes = f->size + f->idx;
 		char idx[NAME_MAX + 8];
 
-		if (unlinkat(dirfd(d), f->name, 0) != 0 && errno != ENOENT) {
-			warn_once(r, "cannot delete", f->name, errno);
+		if (unlinkat(r->dfd, f->name, 0) != 0) {
+			if (errno != ENOENT) {
+				warn_once(r, "cannot delete", f->name, errno);
+				i++;
+				continue;
+			}
+			/* Someone else deleted it: the list is wrong, list again next time. */
+			r->stale = true;
+			drop(r, i);
+			i = i < r->head ? r->head : i;
 			continue;
 		}
 		snprintf(idx, sizeof(idx), "%s.idx", f->name);
-		if (f->idx != 0 && unlinkat(dirfd(d), idx, 0) != 0 && errno != ENOENT)
+		if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
 			warn_once(r, "cannot delete", idx, errno);
-		total -= f->size + f->idx;
-		freed += f->size + f->idx;
+		drop(r, i);
+		i = i < r->head ? r->head : i;
+		freed += bytes;
 		lc_counter_add(&r->cnt.files_deleted, 1);
-		lc_counter_add(&r->cnt.bytes_deleted, f->size);
+		lc_counter_add(&r->cnt.bytes_deleted, size);
 	}
-	closedir(d);
+}
+
+void
+lc_retention_published(struct lc_retention *r, const char *path)
+{
+	char copy[PATH_MAX];
+	const char *name;
+	size_t i;
+	int ret;
+
+	if (r == NULL)
+		return;
+	snprintf(copy, sizeof(copy), "%s", path);
+	name = basename(copy);
+	i = find(r, name);
+	if (i != SIZE_MAX)
+		drop(r, i); /* replaced by the rename: its bytes are gone */
+	ret = add_file(r, name, lc_mono_ns());
+	if (ret != 0)
+		r->stale = true; /* gone already, or out of memory: list again */
+}
+
+void
+lc_retention_forget(struct lc_retention *r, const char *path)
+{
+	char copy[PATH_MAX];
+	size_t i;
+
+	if (r == NULL)
+		return;
+	snprintf(copy, sizeof(copy), "%s", path);
+	i = find(r, basename(copy));
+	if (i != SIZE_MAX)
+		drop(r, i);
 }
 
 void
@@ -232,6 +366,7 @@ lc_retention_service(struct lc_retention *r, bool published)
 	if (!published && now - r->last_ns < SERVICE_PERIOD_NS)
 		return;
 	r->last_ns = now;
+	late_sidecars(r, now);
 	enforce(r);
 }
 
@@ -300,7 +435,16 @@ lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_err
 		free(r);
 		return -1;
 	}
+	r->dfd = -1;
+	r->sidecars_late = c->index;
 	if (compile_patterns(r, e, err) < 0) {
+		free(r);
+		return -1;
+	}
+	r->dfd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dfd < 0) {
+		lc_error_set(err, LC_ERR_OUTPUT, "--max-disk/--min-free: cannot open '%s': %s",
+				r->dir, strerror(errno));
 		free(r);
 		return -1;
 	}
@@ -309,7 +453,8 @@ lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_err
 	e->view.retention.min_free = r->min_free;
 	e->view.retention.cnt = &r->cnt;
 	r->last_ns = lc_mono_ns();
-	enforce(r); /* the files of an earlier run, before this one writes */
+	r->stale = true; /* the one scan: the files of an earlier run */
+	enforce(r);	 /* before this one writes */
 	*out = r;
 	return 0;
 }
@@ -319,6 +464,8 @@ lc_retention_free(struct lc_retention *r)
 {
 	if (r == NULL)
 		return;
+	if (r->dfd >= 0)
+		close(r->dfd);
 	free(r->files);
 	free(r);
 }

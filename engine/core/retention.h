@@ -6,7 +6,8 @@
  * Retention by disk budget (--max-disk, --min-free), run by the rotation
  * thread (core/rotate.c): after each publication it deletes the oldest
  * finished files of this capture's -w pattern (and their FILE.idx), across
- * all writers, until they fit.
+ * all writers, until they fit. The files are kept in a list (one directory
+ * scan at start, then each publication), not listed again each time.
  */
 
 #include <stdbool.h>
@@ -31,7 +32,15 @@ struct lc_retention;
  */
 int lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_error *err);
 
-/* Rotation thread: enforce after a publication, or once a second (sidecars, other runs). */
+/*
+ * Rotation thread: `path` was just published (renamed into place): it joins
+ * the list of this capture's files. lc_retention_forget: `path` was deleted
+ * by -W. Both do nothing when r is NULL.
+ */
+void lc_retention_published(struct lc_retention *r, const char *path);
+void lc_retention_forget(struct lc_retention *r, const char *path);
+
+/* Rotation thread: enforce after a publication, or once a second (--min-free, sidecars). */
 void lc_retention_service(struct lc_retention *r, bool published);
 
 void lc_retention_free(struct lc_retention *r);

@@ -2,15 +2,18 @@
 /*
  * The file names a -w pattern produces, as a list of tokens matched with
  * backtracking: literal bytes, runs of digits (numeric strftime fields and
- * the -C number) and runs of any bytes but '/' (names, and conversions
- * whose width is not fixed).
+ * the -W number), -C's number as tcpdump writes it (none, or 1, 2, ...:
+ * no leading zero) and runs of any bytes but '/' (names, and conversions
+ * whose width is not fixed). Exact, so that a capture whose -w name is
+ * another's plus digits (cap.pcap and cap.pcap0) never takes the other's
+ * files for its own.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "core/retention_match.h"
 
-enum { TOK_LIT, TOK_DIGITS, TOK_ANY };
+enum { TOK_LIT, TOK_DIGITS, TOK_ANY, TOK_NUM };
 
 /* Longest text a strftime conversion of unknown shape is taken to write. */
 #define ANY_MAX 64
@@ -99,7 +102,7 @@ lc_name_matcher_compile(struct lc_name_matcher *m, const char *name, bool strfti
 		p += used;
 	}
 	if (r == 0 && suffix == LC_SUFFIX_OPT)
-		r = push(m, TOK_DIGITS, 0, 0, 20);
+		r = push(m, TOK_NUM, 0, 0, 20);
 	else if (r == 0 && suffix == LC_SUFFIX_FIXED)
 		r = push(m, TOK_DIGITS, 0, (uint8_t)width, (uint8_t)width);
 	return r;
@@ -116,6 +119,19 @@ match_from(const struct lc_name_matcher *m, unsigned int t, const char *s)
 	k = &m->tok[t];
 	if (k->kind == TOK_LIT)
 		return *s == k->c && match_from(m, t + 1, s + 1);
+	if (k->kind == TOK_NUM) {
+		/* nothing (the first file), or a number without a leading zero */
+		if (match_from(m, t + 1, s))
+			return true;
+		if (*s < '1' || *s > '9')
+			return false;
+		while (run < k->max && s[run] >= '0' && s[run] <= '9')
+			run++;
+		for (n = run; n > 0; n--)
+			if (match_from(m, t + 1, s + n))
+				return true;
+		return false;
+	}
 	while (run < k->max && s[run] != '\0' &&
 			(k->kind == TOK_ANY || (s[run] >= '0' && s[run] <= '9')))
 		run++;

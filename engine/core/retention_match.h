@@ -15,7 +15,7 @@
 /* What the rotation appends to the name (final_name in core/rotate.c). */
 enum lc_name_suffix {
 	LC_SUFFIX_NONE,	 /* no -C */
-	LC_SUFFIX_OPT,	 /* -C: nothing for the first file, then 1, 2, ... */
+	LC_SUFFIX_OPT,	 /* -C: nothing for the first file, then 1, 2, ... (no leading 0) */
 	LC_SUFFIX_FIXED, /* -C -W without -G: always `width` digits */
 };
 

@@ -7,20 +7,19 @@
  *     directory (.linecap-PID-WRITER-SEQ.part), for the writer to take at
  *     its next rotation;
  *   - takes finished files from the writer's queue in order, cuts each to
- *     its exact length, closes it and renames it to its final name, so no
- *     reader ever sees a half-written file under that name;
+ *     its exact length and renames it to its final name before it closes it
+ *     (and so drops its lock), so no reader ever sees a half-written file
+ *     under that name and no recovery ever takes a live one;
  *   - deletes the oldest file beyond -W, and starts `CMD FILE` for -z.
  */
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +29,7 @@
 #include "core/recover.h"
 #include "core/retention.h"
 #include "core/rotate.h"
-
-extern char **environ;
+#include "core/rotate_cmd.h"
 
 /* Idle sleep of the control thread; bounds how long a finished file waits. */
 #define SERVICE_SLEEP_NS (1000L * 1000)
@@ -61,8 +59,7 @@ struct lc_rotator {
 	/* The first error of the control thread; it also stops capture. */
 	struct lc_error err;
 	bool failed;
-	pid_t *children; /* -z commands still running */
-	unsigned int nb_children, cap_children;
+	struct lc_post_cmds post; /* -z commands still running */
 	struct lc_retention *ret; /* --max-disk/--min-free, NULL = off */
 };
 
@@ -174,11 +171,13 @@ keep_ring(struct lc_rotator *ro, struct rot_writer *rw, const char *name)
 	if (rw->nb_kept == max) {
 		char *oldest = rw->kept[0];
 
-		if (strcmp(oldest, name) != 0 && unlink(oldest) < 0 && errno != ENOENT)
+		if (strcmp(oldest, name) != 0 && unlink(oldest) < 0 && errno != ENOENT) {
 			fprintf(stderr, "linecap: -W: cannot delete '%s': %s\n", oldest,
 					strerror(errno));
-		else if (strcmp(oldest, name) != 0)
+		} else if (strcmp(oldest, name) != 0) {
 			hook_deleted(ro, rw, oldest);
+			lc_retention_forget(ro->ret, oldest);
+		}
 		free(oldest);
 		memmove(&rw->kept[0], &rw->kept[1], (max - 1) * sizeof(rw->kept[0]));
 		rw->nb_kept--;
@@ -188,90 +187,66 @@ keep_ring(struct lc_rotator *ro, struct rot_writer *rw, const char *name)
 		rw->kept[rw->nb_kept++] = copy;
 }
 
-/* -z: CMD FILE, as tcpdump runs it (no shell); reaped later. */
-static void
-post_rotate(struct lc_rotator *ro, const char *name)
+/* Close a finished file's medium (already cut to `len`): 0 or -errno. */
+static int
+close_locked(struct lc_medium *m, uint64_t len)
 {
-	const char *cmd = ro->e->conf.post_rotate;
-	char *argv[3] = {(char *)(uintptr_t)cmd, (char *)(uintptr_t)name, NULL};
-	pid_t pid;
-	int r;
-
-	if (cmd[0] == '\0')
-		return;
-	if (ro->nb_children == ro->cap_children) {
-		unsigned int cap = ro->cap_children ? ro->cap_children * 2 : 16;
-		pid_t *p = realloc(ro->children, cap * sizeof(*p));
-
-		if (p == NULL) {
-			fprintf(stderr, "linecap: -z: out of memory; not run on '%s'\n", name);
-			return;
-		}
-		ro->children = p;
-		ro->cap_children = cap;
-	}
-	r = posix_spawnp(&pid, cmd, NULL, NULL, argv, environ);
-	if (r != 0) {
-		fprintf(stderr, "linecap: -z: cannot run '%s %s': %s\n", cmd, name, strerror(r));
-		return;
-	}
-	ro->children[ro->nb_children++] = pid;
+	return m->fd >= 0 ? m->ops->close(m, NULL, 0, len, len) : 0;
 }
 
-static void
-reap_children(struct lc_rotator *ro, bool wait)
-{
-	unsigned int i = 0;
-
-	while (i < ro->nb_children) {
-		int status;
-		pid_t r = waitpid(ro->children[i], &status, wait ? 0 : WNOHANG);
-
-		if (r == 0) {
-			i++;
-			continue;
-		}
-		if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			fprintf(stderr, "linecap: -z: '%s' exited with status %d\n",
-					ro->e->conf.post_rotate, WEXITSTATUS(status));
-		ro->children[i] = ro->children[--ro->nb_children];
-	}
-}
-
-/* A finished file: exact length, close, rename, -W, -z. */
+/*
+ * A finished file: exact length, rename, close, -W, -z. The file keeps its
+ * flock (sinks/medium_fd.c) until it has its final name: recovery
+ * (core/recover.c) takes a .part file only when nobody holds its lock, so a
+ * live file is never recovered, however long this thread is held up, and a
+ * kill -9 at any point leaves either a .part file for recovery (cut or not:
+ * recovery repairs it) or the finished file under its final name.
+ */
 static void
 publish(struct lc_rotator *ro, struct rot_writer *rw, struct lc_done_file *d)
 {
 	char tmp[PATH_MAX], name[PATH_MAX];
-	int r = 0;
+	struct lc_medium *m = &d->medium;
+	int r = 0, c;
 
-	snprintf(tmp, sizeof(tmp), "%s", d->medium.path);
-	if (d->medium.fd >= 0)
-		r = d->medium.ops->close(&d->medium, NULL, 0, d->len, d->len);
-	if (r < 0) {
-		rot_fail(ro, -r, "cannot complete '%s': %s", tmp);
-		return;
-	}
+	snprintf(tmp, sizeof(tmp), "%s", m->path);
 	if (d->len == 0) {
 		/* Nothing of it reached the disk (write errors, counted). */
 		unlink(tmp);
+		close_locked(m, 0);
 		hook_deleted(ro, rw, tmp);
 		return;
 	}
-	r = final_name(ro, rw, d->start_ns, name, sizeof(name));
-	if (r < 0) {
-		rot_fail(ro, -r, "-w: cannot make a file name from '%s': %s", rw->pattern);
+	/* Exactly the bytes that hold whole records, before anyone sees the name. */
+	if (m->fd >= 0 && m->seekable && ftruncate(m->fd, (off_t)d->len) < 0)
+		r = -errno;
+	if (r == 0 && lc_fault_rotate_publish != NULL)
+		lc_fault_rotate_publish(tmp); /* test build only: kill or pause here */
+	if (r == 0 && final_name(ro, rw, d->start_ns, name, sizeof(name)) < 0) {
+		close_locked(m, d->len);
+		rot_fail(ro, ENAMETOOLONG, "-w: cannot make a file name from '%s': %s",
+				rw->pattern);
 		return;
 	}
-	if (rename(tmp, name) < 0) {
-		rot_fail(ro, errno, "cannot rename the finished file to '%s': %s", name);
+	if (r == 0 && rename(tmp, name) < 0) {
+		int e = errno;
+
+		close_locked(m, d->len);
+		rot_fail(ro, e, "cannot rename the finished file to '%s': %s", name);
+		return;
+	}
+	/* Only now the lock goes: the file has its final name, or stays a .part file. */
+	c = close_locked(m, d->len);
+	if (r < 0 || c < 0) {
+		rot_fail(ro, r < 0 ? -r : -c, "cannot complete '%s': %s", r < 0 ? tmp : name);
 		return;
 	}
 	hook_published(ro, rw, tmp, name);
 	rw->files++;
 	snprintf(rw->last, sizeof(rw->last), "%s", name);
+	lc_retention_published(ro->ret, name);
 	keep_ring(ro, rw, name);
-	post_rotate(ro, name);
+	lc_post_cmd_run(&ro->post, ro->e->conf.post_rotate, name);
 }
 
 /* One pass over every writer. Returns the work done. */
@@ -308,7 +283,7 @@ service(struct lc_rotator *ro, bool open_spares)
 			work++;
 		}
 	}
-	reap_children(ro, false);
+	lc_post_cmd_reap(&ro->post, false);
 	return work;
 }
 
@@ -437,7 +412,7 @@ lc_rotate_stop(struct lc_engine *e, struct lc_error *err)
 	}
 	service(ro, false); /* what the writers queued at finish */
 	drop_spares(ro);
-	reap_children(ro, true);
+	lc_post_cmd_reap(&ro->post, true);
 	for (i = 0; i < ro->nb; i++)
 		snprintf(e->writer_path[i], PATH_MAX, "%s", ro->w[i].last);
 	if (ro->failed) {
@@ -472,13 +447,13 @@ lc_rotate_destroy(struct lc_engine *e)
 		pthread_join(ro->thread, NULL);
 	}
 	drop_spares(ro);
-	reap_children(ro, true);
+	lc_post_cmd_reap(&ro->post, true);
 	for (i = 0; i < ro->nb; i++) {
 		for (k = 0; k < ro->w[i].nb_kept; k++)
 			free(ro->w[i].kept[k]);
 		free(ro->w[i].kept);
 	}
-	free(ro->children);
+	lc_post_cmd_free(&ro->post);
 	lc_retention_free(ro->ret);
 	free(ro);
 	e->rotator = NULL;

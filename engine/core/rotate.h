@@ -39,6 +39,14 @@ int lc_rotate_stop(struct lc_engine *e, struct lc_error *err);
 uint64_t lc_rotate_files(const struct lc_engine *e, unsigned int w);
 const char *lc_rotate_last_name(const struct lc_engine *e, unsigned int w);
 
+/*
+ * Test hook, defined only in the test binary linecap-fault
+ * (tests/tools/fault_hooks.c); weak and NULL in linecap. Called on the
+ * rotation thread when a finished file (`part`, still locked) has its exact
+ * length and not yet its final name: the test kills or pauses there.
+ */
+void lc_fault_rotate_publish(const char *part) __attribute__((weak));
+
 /* Free everything (unlinks temporary files if stop was never called). */
 void lc_rotate_destroy(struct lc_engine *e);
 

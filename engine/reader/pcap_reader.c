@@ -71,6 +71,7 @@ pcap_open(struct lc_pcap_reader *r, const uint8_t *h, struct lc_error *err)
 	if (major != 2)
 		return lc_reader_bad(r, err, 4, "unsupported pcap version %u.%u (expected 2.x)",
 				major, minor);
+	r->minor = minor;
 	r->snaplen = lc_reader_u32(r, h + 16);
 	/* libpcap's rule: no snaplen, or a silly one, means the maximum. */
 	if (r->snaplen == 0 || r->snaplen > LC_READER_MAX_CAPLEN)
@@ -87,7 +88,7 @@ pcap_next(struct lc_pcap_reader *r, struct lc_pcap_record *rec, bool want_data,
 {
 	uint64_t off = r->offset;
 	uint8_t h[PCAP_REC_HDR];
-	uint32_t frac;
+	uint32_t frac, stored;
 
 	if (off == r->file_size)
 		return 0;
@@ -99,20 +100,33 @@ pcap_next(struct lc_pcap_reader *r, struct lc_pcap_record *rec, bool want_data,
 	frac = lc_reader_u32(r, h + 4);
 	rec->caplen = lc_reader_u32(r, h + 8);
 	rec->len = lc_reader_u32(r, h + 12);
-	if (rec->caplen > r->snaplen)
-		return lc_reader_bad(r, err, off, "record caplen %u > snaplen %u", rec->caplen,
-				r->snaplen);
-	if (rec->caplen > rec->len)
+	/* Before 2.3 the two lengths were the other way round; 2.3 files have either. */
+	if (!r->strict && (r->minor < 3 || (r->minor == 3 && rec->caplen > rec->len))) {
+		stored = rec->caplen;
+		rec->caplen = rec->len;
+		rec->len = stored;
+	}
+	stored = rec->caplen;
+	if (stored > LC_READER_MAX_CAPLEN)
+		return lc_reader_bad(r, err, off, "record caplen %u exceeds the maximum %u", stored,
+				LC_READER_MAX_CAPLEN);
+	if (r->strict && stored > r->snaplen)
+		return lc_reader_bad(
+				r, err, off, "record caplen %u > snaplen %u", stored, r->snaplen);
+	if (r->strict && stored > rec->len)
 		return lc_reader_bad(r, err, off, "record caplen %u > its original length %u",
-				rec->caplen, rec->len);
-	if (r->file_size - r->offset < rec->caplen)
+				stored, rec->len);
+	if (r->file_size - r->offset < stored)
 		return lc_reader_truncated_at(r, off);
+	/* libpcap's rule: a record longer than the snaplen is cut to it. */
+	if (rec->caplen > r->snaplen)
+		rec->caplen = r->snaplen;
 	rec->ts_ns = (uint64_t)lc_reader_u32(r, h) * 1000000000u +
 		     (r->nanosecond ? frac : (uint64_t)frac * 1000u);
 	rec->data = r->buf;
-	if (want_data)
-		return lc_reader_read(r, r->buf, rec->caplen, err) < 0 ? -1 : 1;
-	return lc_reader_skip_to(r, r->offset + rec->caplen, err) < 0 ? -1 : 1;
+	if (want_data && lc_reader_read(r, r->buf, rec->caplen, err) < 0)
+		return -1;
+	return lc_reader_skip_to(r, off + PCAP_REC_HDR + stored, err) < 0 ? -1 : 1;
 }
 
 /* ---- common ---- */

@@ -49,8 +49,17 @@ struct lc_pcap_reader {
 	struct lc_zst_info zst;	  /* a .zst file (zstd frames): what its open learned */
 	uint32_t linktype;	  /* of the first interface: every packet must match */
 	uint64_t linktype_offset; /* where it is written */
+	/*
+	 * Off (the default): read as libpcap does, so that every file tcpdump -r
+	 * reads is read alike (pcap: a record longer than the snaplen is cut to it,
+	 * caplen > len is taken, files of version 2.0-2.3 have the two lengths
+	 * swapped). On (repair: linecap's own files): such records are errors,
+	 * they mark where the garbage begins.
+	 */
+	bool strict;
 	/* pcap */
 	uint32_t snaplen;
+	uint16_t minor; /* version 2.minor */
 	bool nanosecond;
 	/* pcapng: interfaces of the current section */
 	struct lc_pcap_iface ifaces[LC_READER_MAX_IFACES];
@@ -74,7 +83,8 @@ struct lc_pcap_record {
 
 /*
  * Open `path` and read its file header (pcapng: the first section header).
- * 0, or -1 with err set (LC_ERR_INPUT for malformed files).
+ * 0, or -1 with err set (LC_ERR_INPUT for malformed files). Set `strict`
+ * after it, before the first record, for linecap's own files.
  */
 int lc_pcap_reader_open(struct lc_pcap_reader *r, const char *path, struct lc_error *err);
 

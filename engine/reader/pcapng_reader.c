@@ -135,7 +135,7 @@ static int
 packet_data(struct lc_pcap_reader *r, struct lc_pcap_record *rec, uint32_t room, bool want_data,
 		struct lc_error *err)
 {
-	if (rec->caplen > rec->len)
+	if (r->strict && rec->caplen > rec->len)
 		return lc_reader_bad(r, err, rec->offset,
 				"packet caplen %u > its original length %u", rec->caplen, rec->len);
 	if (rec->caplen > room)

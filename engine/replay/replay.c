@@ -270,6 +270,12 @@ lc_replay_service(struct lc_replay *r, struct lc_error *err)
 						"sent packets?)");
 			r->held_task = (unsigned int)(r->seq++ % r->nb_tasks);
 		}
+		if (lc_fault_replay_unsent != NULL && lc_fault_replay_unsent()) {
+			rte_pktmbuf_free(r->held); /* test build only: lost uncounted */
+			r->held = NULL;
+			r->queued++;
+			continue;
+		}
 		if (rte_ring_sp_enqueue(r->feeds[r->held_task], r->held) != 0)
 			return 0; /* full: the tx lcores are behind, come back later */
 		r->held = NULL;

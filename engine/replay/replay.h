@@ -68,6 +68,17 @@ void lc_replay_destroy(struct lc_replay *r);
 int lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 		struct lc_replay_totals *t, struct lc_error *err);
 
+/* read = sent + dropped: the summary's "BUG" line and the JSON's invariant_ok false when not. */
+bool lc_replay_invariant_holds(const struct lc_replay_totals *t);
+
+/*
+ * Test hook, defined only in the test binary linecap-fault
+ * (tests/tools/fault_hooks.c); weak and NULL in linecap. Non-zero: the
+ * packet just read is lost without being counted as sent or dropped, so
+ * the invariant breaks (tests/functional/replay_invariant.sh).
+ */
+int lc_fault_replay_unsent(void) __attribute__((weak));
+
 /* tcpreplay-style summary, and the JSON (docs/CLI.md). */
 void lc_replay_report(FILE *f, const struct lc_replay_totals *t);
 int lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct lc_error *err);

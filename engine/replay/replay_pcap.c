@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 
 #include "replay/pace.h"
+#include "replay/replay.h"
 #include "replay/file_seq.h"
 #include "reader/pcap_reader.h"
 #include "replay/replay_scan.h"
@@ -96,6 +97,8 @@ lc_replay_pcap_run(const struct lc_replay_conf *c, const volatile int *stop,
 			continue;
 		}
 		t->queued++;
+		if (lc_fault_replay_unsent != NULL && lc_fault_replay_unsent())
+			continue; /* test build only: lost uncounted */
 		if (c->mode != LC_PACE_TOPSPEED)
 			wait_until(start + lc_pace_next(&pacer, rec.ts_ns, rec.caplen), stop);
 		else

@@ -13,8 +13,8 @@ rate(double n, double s)
 	return s > 0 ? n / s : 0;
 }
 
-static bool
-invariant_ok(const struct lc_replay_totals *t)
+bool
+lc_replay_invariant_holds(const struct lc_replay_totals *t)
 {
 	return t->queued == t->sent + t->dropped;
 }
@@ -45,7 +45,7 @@ lc_replay_report(FILE *f, const struct lc_replay_totals *t)
 	if (t->empty != 0)
 		fprintf(f, "%" PRIu64 " records of 0 bytes skipped (no frame to send)\n", t->empty);
 	fprintf(f, "%" PRIu64 " partial sends retried (tx queue full)\n", t->retries);
-	if (!invariant_ok(t))
+	if (!lc_replay_invariant_holds(t))
 		fprintf(f, "linecap: BUG: read %" PRIu64 " != sent + dropped %" PRIu64 "\n",
 				t->queued, t->sent + t->dropped);
 }
@@ -96,7 +96,8 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 		fprintf(f, "\"requested_pps\": null, \"requested_mbps\": %.3f}", t->requested_mbps);
 	else
 		fprintf(f, "\"requested_pps\": null, \"requested_mbps\": null}");
-	fprintf(f, ",\n  \"invariant_ok\": %s\n}\n", invariant_ok(t) ? "true" : "false");
+	fprintf(f, ",\n  \"invariant_ok\": %s\n}\n",
+			lc_replay_invariant_holds(t) ? "true" : "false");
 	if (fclose(f) != 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));

@@ -26,7 +26,7 @@ int lc_uring_reap(void *ring, unsigned int *tag, int *res, bool wait);
 
 /*
  * Test hooks, defined only in the test binary linecap-fault
- * (tests/tools/fault_uring.c); weak and NULL in linecap. Non-zero: fail
+ * (tests/tools/fault_hooks.c); weak and NULL in linecap. Non-zero: fail
  * this submit after queueing (-EAGAIN) / interrupt this wait (-EINTR).
  */
 int lc_fault_uring_submit(void) __attribute__((weak));

@@ -21,6 +21,8 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=kill_lib.sh
 source "$(dirname "$0")/kill_lib.sh"
+# shellcheck source=lib_recover.sh
+source "$(dirname "$0")/lib_recover.sh"
 require_cmd python3
 
 TRIALS=${KILL9_TRIALS:-30}
@@ -84,9 +86,5 @@ left=$(find "$d" -name ".linecap-$pid-*.part" -size +0 | wc -l)
 [ "$left" -gt 0 ] || fail "the killed run left no unfinished file to recover"
 lc 60 capture -i net_null0,size=64 -w "$d/cap.pcap" -C 2 -c 1000 -q --eal "$EAL"
 expect_rc 0
-grep -q "recovered .*linecap-recovered-$pid-" "$LC_ERR" || { show "$LC_ERR"; fail "the next run did not say it recovered the killed run's file"; }
-[ -z "$(find "$d" -name ".linecap-$pid-*.part")" ] || fail "the killed run's .part files are still there"
-for f in "$d"/linecap-recovered-"$pid"-*; do
-	check "$PCAPCHECK" valid "$f"
-done
+check_recovered "$d" "$pid" "$LC_ERR"
 ok "the next run repaired and published $left leftover file(s) of the killed run"

@@ -101,6 +101,48 @@ veth_netns() {
 	done
 }
 
+# telemetry_sock PID: prints the DPDK telemetry socket of linecap PID once it exists and
+# the plan line is in $LC_ERR (20 s at most)
+telemetry_sock() {
+	local sock=/var/run/dpdk/linecap-$1/dpdk_telemetry.v2 i
+	for ((i = 0; i < 200; i++)); do
+		[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
+		sleep 0.1
+	done
+	[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
+	echo "$sock"
+}
+
+# lo_netns NS: network namespace NS (deleted at exit) with only its loopback, up
+lo_netns() {
+	ip netns add "$1" || fail "cannot create network namespace $1 (root needed)"
+	NETNS+=("$1")
+	ip -n "$1" link set lo up || fail "cannot bring lo up in $1"
+}
+
+# netns_capture NS SECONDS SEND ARGS...: `linecap ARGS...` in network namespace NS, in the
+# background (stdout, stderr in $LC_OUT, $LC_ERR; killed after SECONDS); once its plan line
+# is out and 0.5 s more, SEND (a command or function, no arguments: the traffic); 1 s after
+# SEND returns, SIGINT. Fails if SEND fails or linecap does not exit 0.
+netns_capture() {
+	local ns=$1 secs=$2 send=$3 pid lpid rc=0
+	shift 3
+	LC_CMD="ip netns exec $ns $(qcmd "$LINECAP" "$@")"
+	: >"$LC_ERR"
+	ip netns exec "$ns" timeout -k 5 "$secs" "$LINECAP" "$@" >"$LC_OUT" 2>"$LC_ERR" &
+	pid=$!
+	BG_PIDS+=("$pid")
+	wait_for "$LC_ERR" '^plan:' "$pid" "linecap ($LC_CMD)"
+	sleep 0.5
+	"$send" || fail "the traffic ($send) failed while: $LC_CMD"
+	sleep 1
+	lpid=$(pgrep -n -P "$pid") || fail "cannot find linecap's pid (child of $pid)"
+	kill -INT "$lpid"
+	wait "$pid" || rc=$?
+	BG_PIDS=()
+	[ "$rc" -eq 0 ] || { show "$LC_ERR" 30; fail "exit $rc: $LC_CMD"; }
+}
+
 # wait_for FILE REGEX PID WHAT: until FILE has a line matching REGEX (10 s); fails
 # sooner if PID exits.
 wait_for() {

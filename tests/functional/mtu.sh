@@ -30,31 +30,20 @@ for i in range(100):
     s.send(head + bytes((i + k) & 0xff for k in range(size - len(head))))
 PYEOF
 
-# run NAME MATCH DEV ARGS...: capture on DEV in $NS, send from the interface
-# `ip` knows as MATCH's sender, stop, judge.
-run() {
-	local name=$1 send_if=$2 dev=$3 pid lpid rc n j out=$T/$1.pcap
-	shift 3
-	LC_CMD="ip netns exec $NS $(qcmd "$LINECAP" capture -i "$dev" -w "$out" "$@")"
-	: >"$LC_ERR"
-	ip netns exec "$NS" timeout -k 5 60 "$LINECAP" capture -i "$dev" -w "$out" --duration 40 \
-		--stats-json "$T/$name.json" --eal '--no-huge -m 1024' "$@" >"$LC_OUT" 2>"$LC_ERR" &
-	pid=$!
-	BG_PIDS+=("$pid")
-	wait_for "$LC_ERR" '^plan:' "$pid" "linecap ($LC_CMD)"
-	if [ "$name" = tap ]; then
-		ip -n "$NS" link set "$TAP" mtu 9000 up || fail "cannot set $TAP's MTU to 9000"
-		ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1" || true
-	fi
+send_afp() { ip netns exec "$NS" python3 "$T/send.py" "$VA"; }
+send_tap() {
+	ip -n "$NS" link set "$TAP" mtu 9000 up || fail "cannot set $TAP's MTU to 9000"
+	ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1" || true
 	sleep 0.5
-	ip netns exec "$NS" python3 "$T/send.py" "$send_if" || fail "$name: the sender failed"
-	sleep 1
-	lpid=$(pgrep -f -n -- "-w $out") || fail "cannot find linecap's pid"
-	kill -INT "$lpid"
-	rc=0
-	wait "$pid" || rc=$?
-	BG_PIDS=()
-	[ "$rc" -eq 0 ] || { show "$LC_ERR" 30; fail "$name: exit $rc: $LC_CMD"; }
+	ip netns exec "$NS" python3 "$T/send.py" "$TAP"
+}
+
+# run NAME DEV ARGS...: capture on DEV in $NS while send_NAME sends, stop, judge.
+run() {
+	local name=$1 dev=$2 n j out=$T/$1.pcap
+	shift 2
+	netns_capture "$NS" 60 "send_$name" capture -i "$dev" -w "$out" --duration 40 \
+		--stats-json "$T/$name.json" --eal '--no-huge -m 1024' "$@"
 	grep '^port 0 ' "$LC_ERR"
 	check_invariant "$T/$name.json"
 	# only our frames (ethertype 0x88b5): the kernel may add its own on tap
@@ -78,9 +67,9 @@ PY
 	ok "$name: 50 frames of 9014 bytes captured whole (and 50 small ones)"
 }
 
-run afp "$VA" "net_af_packet0,iface=$VB,framesz=16384,blocksz=16384"
+run afp "net_af_packet0,iface=$VB,framesz=16384,blocksz=16384"
 grep -q 'frames up to 16352 bytes whole (framesz)' "$LC_ERR" || fail "af_packet: the plan line does not say the frame size"
-run tap "$TAP" "net_tap0,iface=$TAP"
+run tap "net_tap0,iface=$TAP"
 grep -Eq 'MTU [0-9]+ \(.*\), frames up to [0-9]+ bytes whole \(rx scatter\)' "$LC_ERR" ||
 	fail "tap: the plan line does not say MTU and rx scatter"
 

@@ -7,15 +7,14 @@
 # private network namespace's lo, N UDP datagrams from 127.0.0.1 to a
 # socket listening on 127.0.0.1 (no ICMP, nothing else on that lo): the
 # file read back holds exactly N, received is exactly N, the invariant is
-# exact, and the summary carries no BUG line.
+# exact, and the summary carries no BUG line; the JSON's ps_recv is received and
+# ps_drop is dropped_kernel (docs/CLI.md). --mtu there: one line, MTU untouched.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 require_cmd ip python3 tcpdump
 
 NS=lclo$$
-ip netns add "$NS" || fail "cannot create network namespace $NS (root needed)"
-NETNS+=("$NS")
-ip -n "$NS" link set lo up || fail "cannot bring lo up in $NS"
+lo_netns "$NS"
 
 send_udp() { # N: N datagrams to a listening socket on 127.0.0.1, all read back
 	ip netns exec "$NS" python3 - "$1" <<'PY'
@@ -71,8 +70,26 @@ run_lo() { # N QUEUES
 	r=$(json_get "$json" '.totals.received')
 	[ "$w" -eq "$n" ] || fail "--queues $q: written $w, $n sent"
 	[ "$r" -eq "$n" ] || fail "--queues $q: received $r, but the path saw $n packets (each once, incoming)"
+	# docs/CLI.md: ps_recv is received, ps_drop is dropped_kernel, exactly
+	[ "$(json_get "$json" '.totals.ps_recv')" -eq "$r" ] || fail "--queues $q: totals.ps_recv is not received $r"
+	[ "$(json_get "$json" '.totals.ps_drop')" -eq "$(json_get "$json" '.totals.dropped_kernel')" ] ||
+		fail "--queues $q: totals.ps_drop is not dropped_kernel"
 	ok "lo, --queues $q: $n datagrams sent, $c in the files, received $r, invariant exact"
 }
 
 run_lo 2000 1
 run_lo 2000 2
+
+# --mtu does not apply to a kernel interface: one line says so, the MTU stays, exit 0.
+mtu_before=$(ip netns exec "$NS" cat /sys/class/net/lo/mtu)
+LC_CMD="ip netns exec $NS linecap capture -i lo --mtu 9000 --duration 1"
+LC_RC=0
+ip netns exec "$NS" timeout -k 5 30 "$LINECAP" capture -i lo --mtu 9000 -w "$T/mtu.pcap" --duration 1 -q \
+	>"$LC_OUT" 2>"$LC_ERR" || LC_RC=$?
+expect_rc 0
+[ "$(grep -c -- '--mtu' "$LC_ERR")" -eq 1 ] &&
+	grep -q "^linecap: --mtu 9000 is not applied on the libpcap path: lo keeps its MTU $mtu_before (set it with ip link set dev lo mtu N); frames are captured up to -s 262144 bytes\$" "$LC_ERR" ||
+	{ show "$LC_ERR"; fail "--mtu on the libpcap path: not the one line that says it is not applied"; }
+[ "$(ip netns exec "$NS" cat /sys/class/net/lo/mtu)" = "$mtu_before" ] || fail "--mtu changed lo's MTU"
+ok "--mtu 9000 on lo (libpcap path): one line says lo keeps its MTU $mtu_before; exit 0"
+passed_line

@@ -57,28 +57,17 @@ VA=lcqa$$
 VB=lcqb$$
 veth_netns "$NS" "$VA" "$VB" 9000
 
-afp_run() { # QUEUES
-	local q=$1 dir=$T/a$1 files=() i pid rc
-	mkdir "$dir"
-	LCARGS=(capture -i "net_af_packet0,iface=$VB,qpairs=2" -w "$dir/out-%q.pcap" --queues "$q"
-		--duration 60 --stats-json "$dir/s.json" --eal "$EAL")
-	LC_CMD="ip netns exec $NS $(qcmd "$LINECAP" "${LCARGS[@]}")"
-	: >"$LC_ERR"
-	timeout -k 5 90 ip netns exec "$NS" "$LINECAP" "${LCARGS[@]}" >"$LC_OUT" 2>"$LC_ERR" &
-	pid=$!
-	BG_PIDS+=("$pid")
-	wait_for "$LC_ERR" '^plan:' "$pid" "linecap ($LC_CMD)"
-	sleep 0.5
+send_flows() { # the traffic of afp_run: $IN at 10 kpps, into $dir/replay.log
 	ip netns exec "$NS" tcpreplay -q --pps 10000 -i "$VA" "$IN" >"$dir/replay.log" 2>&1 ||
 		{ show "$dir/replay.log"; fail "tcpreplay failed"; }
 	grep -q "Actual: $N packets" "$dir/replay.log" || { show "$dir/replay.log"; fail "tcpreplay did not send $N packets"; }
-	sleep 1
-	lpid=$(pgrep -f -n -- "iface=$VB,qpairs=2") || fail "cannot find linecap's pid"
-	kill -INT "$lpid"
-	rc=0
-	wait "$pid" || rc=$?
-	BG_PIDS=()
-	[ "$rc" -eq 0 ] || { show "$LC_ERR" 30; fail "exit $rc: $LC_CMD"; }
+}
+
+afp_run() { # QUEUES
+	local q=$1 dir=$T/a$1 files=() i
+	mkdir "$dir"
+	netns_capture "$NS" 90 send_flows capture -i "net_af_packet0,iface=$VB,qpairs=2" \
+		-w "$dir/out-%q.pcap" --queues "$q" --duration 60 --stats-json "$dir/s.json" --eal "$EAL"
 	grep -Eq '^port 0 net_af_packet0 \(net_af_packet\): .*, 2 rx queues' "$LC_ERR" ||
 		{ show "$LC_ERR"; fail "--queues $q: the plan does not read both qpairs"; }
 	check_invariant "$dir/s.json"

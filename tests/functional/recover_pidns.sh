@@ -15,6 +15,8 @@
 #      E's PID is "alive" there) recovers E's .part as linecap-recovered-*.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=lib_recover.sh
+source "$(dirname "$0")/lib_recover.sh"
 require_cmd ip unshare python3 tcpdump pgrep
 
 NS=lcrp$$
@@ -106,21 +108,14 @@ ok "C and E0, both PID 1 in their namespaces, one directory: both files whole"
 rm -f "$D"/*
 start K PID1
 send_udp 2000 1400 # 2.8 MB: whole 1 MiB blocks reach the disk
-for _ in $(seq 100); do
-	[ -n "$(find "$D" -name '.linecap-*.part' -size +1k)" ] && break
-	sleep 0.05
-done
-kill -KILL "${HOSTPID[K]}"
-wait "${WRAP[K]}" 2>/dev/null || true
-left=$(find "$D" -name '.linecap-1-*.part' -size +0 | wc -l)
-[ "$left" -gt 0 ] || fail "the killed capture left no unfinished file"
+kill_when_writing "$D" "${HOSTPID[K]}" "${WRAP[K]}"
+parts_left "$D" 1 >/dev/null # in its namespace the killed capture was PID 1
 sleep 2.2 # PID 1 is alive in the next namespace: the file must be quiet for 2 s
 start F PID1
 stop F
-grep -q "recovered .*linecap-recovered-1-0-" "$T/F.err" || { show "$T/F.err"; fail "F did not recover the killed capture's file"; }
+check_recovered "$D" 1 "$T/F.err"
 n=0
 for f in "$D"/linecap-recovered-1-*; do
-	check "$PCAPCHECK" valid "$f"
 	n=$((n + $(tcpdump -nr "$f" udp 2>/dev/null | wc -l)))
 done
 [ "$n" -gt 0 ] && [ "$n" -le 2000 ] || fail "the recovered files hold $n datagrams (1..2000 expected)"

@@ -7,7 +7,9 @@
 # the packets add up: written = packets in the remaining files + packets in
 # the deleted ones (from bytes_deleted, every record being 16 + 64 bytes). A
 # restart counts the files of the earlier run; a file that the -w pattern
-# does not produce is never deleted; bad values are one-line errors, exit 2.
+# does not produce is never deleted, nor one of another capture into the same
+# directory; the directory is listed once, not after every publication (strace);
+# bad values are one-line errors, exit 2.
 if [ -z "${LC_RETENTION_NS:-}" ]; then
 	LC_RETENTION_NS=1 exec unshare -m "$0" "$@"
 fi
@@ -41,15 +43,16 @@ stop_sample() {
 	wait "$SAMPLER" 2>/dev/null || true
 }
 
-# packets_add_up JSON DIR: written = packets in DIR's capture files + deleted ones; all valid
+# packets_add_up JSON DIR [GLOB]: written = packets in DIR's capture files (GLOB, default
+# cap.pcap*) + deleted ones; all valid
 packets_add_up() {
-	local j=$1 d=$2 w fd bd kept=0 f n
+	local j=$1 d=$2 g=${3:-cap.pcap*} w fd bd kept=0 f n
 	w=$(json_get "$j" '.totals.written')
 	fd=$(json_get "$j" '.retention.files_deleted')
 	bd=$(json_get "$j" '.retention.bytes_deleted')
 	[ "$(json_get "$j" '.totals.dropped_write_error')" -eq 0 ] || fail "write errors under retention"
 	[ $(((bd - 24 * fd) % REC)) -eq 0 ] || fail "bytes_deleted $bd is not $fd pcap headers + whole $REC-byte records"
-	for f in "$d"/cap.pcap*; do
+	for f in "$d"/$g; do
 		[ -f "$f" ] || continue
 		n=$("$PCAPCHECK" count "$f") || fail "$f: cannot count its packets"
 		"$PCAPCHECK" valid "$f" --count "$n" --nano >/dev/null || fail "$f is not a valid pcap"
@@ -142,37 +145,75 @@ D=$S2/t && mkdir "$D"
 	--stats-json "$T/t.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
 lpid=$!
 BG_PIDS+=("$lpid")
-sock=/var/run/dpdk/linecap-$lpid/dpdk_telemetry.v2
-for ((i = 0; i < 200; i++)); do
-	[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
-	sleep 0.1
-done
-[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
-PYTHONPATH="$(dirname "$0")" python3 - "$sock" >"$T/t.out" <<'PY' || { cat "$T/t.out"; fail "telemetry retention counters wrong"; }
-import json, sys, time
-from lc_telemetry import connect
-s = connect(sys.argv[1])
-seen = []
-t_end = time.time() + 2.5
-while time.time() < t_end:
-    s.send(b"/linecap/stats")
-    d = json.loads(s.recv(65536)).get("/linecap/stats")
-    if d:
-        seen.append((d["files_deleted"], d["bytes_deleted"]))
-    time.sleep(0.05)
-print(seen[0], seen[-1])
-if len(seen) < 10 or seen[-1][0] <= seen[0][0] or seen[-1][1] <= seen[0][1]:
-    sys.exit(1)
-if any(b[0] < a[0] for a, b in zip(seen, seen[1:])):
-    sys.exit(1)
-print(seen[-1][0])
-PY
+sock=$(telemetry_sock "$lpid")
+python3 "$(dirname "$0")/lc_telemetry.py" watch "$sock" 2.5 files_deleted bytes_deleted >"$T/t.out" ||
+	{ show "$T/t.out"; fail "cannot read /linecap/stats"; }
+# at least 10 readings; files_deleted never goes back, and both counters grew
+awk 'NR == 1 {f0 = $1; b0 = $2} NR > 1 && $1 < f {bad = 1} {f = $1; b = $2}
+	END {exit !(NR >= 10 && !bad && f > f0 && b > b0)}' "$T/t.out" ||
+	{ show "$T/t.out"; fail "telemetry retention counters wrong"; }
+live=$(tail -1 "$T/t.out" | cut -d' ' -f1)
 wait "$lpid" || fail "linecap exit $? with telemetry"
-live=$(tail -1 "$T/t.out")
 [ "$(json_get "$T/t.json" '.retention.files_deleted')" -ge "$live" ] || fail "JSON files_deleted below the live $live"
 ok "telemetry: files_deleted grows while capture runs ($live seen live)"
 
-# 5. bad input: one line, exit 2
+# 5. two captures in one directory, each with --max-disk, where every name of B's
+# (-w cap-x-000000.pcap -C 1) is one that A's pattern (-w cap-%a-%H%M%S.pcap -G 1 -C 1)
+# could produce, though A never does (its weekday is never "x"): B starts while A runs.
+# Neither may delete the other's files: the packets of each add up over its own files
+# and its own deletions.
+D=$S2/two && mkdir "$D"
+"$LINECAP" capture -i net_null0,size=64 -w "$D/cap-%a-%H%M%S.pcap" -G 1 -C 1 --max-disk 8M \
+	--duration 6 -q --stats-json "$T/two-a.json" --eal "$EAL" >"$T/two-a.out" 2>"$T/two-a.err" &
+apid=$!
+BG_PIDS+=("$apid")
+wait_for "$T/two-a.err" '^plan:' "$apid" "capture A"
+sleep 1
+lc 60 capture -i net_null0,size=64 -w "$D/cap-x-000000.pcap" -C 1 --max-disk 8M --duration 3 -q \
+	--stats-json "$T/two-b.json" --eal "$EAL"
+expect_rc 0
+rc=0
+wait "$apid" || rc=$?
+[ "$rc" -eq 0 ] || { show "$T/two-a.err"; fail "capture A exited $rc"; }
+check_invariant "$T/two-a.json"
+check_invariant "$T/two-b.json"
+packets_add_up "$T/two-b.json" "$D" 'cap-x-000000.pcap*'
+packets_add_up "$T/two-a.json" "$D" 'cap-???-*'
+[ "$(json_get "$T/two-a.json" '.retention.files_deleted')" -gt 0 ] || fail "A deleted nothing: the test proves nothing"
+ok "captures A (-G 1 -C 1, cap-%a-...) and B (cap-x-000000.pcap -C 1) in one directory: each deleted only its own files"
+# ... and -w cap.pcap0 then -w cap.pcap (-C 1 numbers cap.pcap, cap.pcap1, ...: never
+# "0" nor a leading zero): the second run's start does not count the first's files
+D=$S2/zero && mkdir "$D"
+lc 60 capture -i net_null0,size=64 -w "$D/cap.pcap0" -C 1 --max-disk 8M --duration 1 -q --eal "$EAL"
+expect_rc 0
+(cd "$D" && sha1sum cap.pcap0* >"$T/zero.sum")
+[ "$(wc -l <"$T/zero.sum")" -ge 2 ] || fail "-w cap.pcap0 left fewer than 2 files"
+lc 60 capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M --duration 2 -q \
+	--stats-json "$T/zero.json" --eal "$EAL"
+expect_rc 0
+(cd "$D" && sha1sum -c --quiet "$T/zero.sum") || fail "-w cap.pcap deleted or changed files of -w cap.pcap0"
+[ "$(json_get "$T/zero.json" '.retention.files_deleted')" -gt 0 ] || fail "-w cap.pcap deleted nothing: the test proves nothing"
+ok "-w cap.pcap0 then -w cap.pcap in one directory: $(wc -l <"$T/zero.sum") files of cap.pcap0 untouched"
+
+# 6. the directory is listed once, at start (then each publication joins the list): strace
+# counts the getdents64 calls on the output directory while at least 10 files are deleted
+# (listing it again after every publication took two or more each time)
+require_cmd strace
+D=$S2/once && mkdir "$D"
+LC_CMD=$(qcmd strace "$LINECAP" capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M)
+LC_RC=0
+timeout -k 5 60 strace -f --seccomp-bpf -y -e trace=getdents64 -o "$T/once.strace" \
+	"$LINECAP" capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M --duration 3 -q \
+	--stats-json "$T/once.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" || LC_RC=$?
+expect_rc 0
+check_invariant "$T/once.json"
+deleted=$(json_get "$T/once.json" '.retention.files_deleted')
+[ "$deleted" -ge 10 ] || fail "only $deleted files deleted: too few publications to judge"
+lists=$(grep -F "<$D>" "$T/once.strace" | grep -c 'getdents64(' || true)
+[ "$lists" -le 4 ] || { head -5 "$T/once.strace"; fail "$lists getdents64 calls on $D for $deleted deletions: the directory is listed again and again"; }
+ok "$deleted files deleted with $lists getdents64 calls on the directory (recovery's listing and retention's one)"
+
+# 7. bad input: one line, exit 2
 for args in "--max-disk 8M" "--min-free 10" "-G 1 --max-disk 8M" "-C 1 --max-disk 1M" \
 	"-C 1 --max-disk 3M" "-C 1 --max-disk x" "-C 1 --max-disk 0" "-C 1 --max-disk -5M" \
 	"-C 1 --max-disk 5Q" "-C 1 --min-free 0" "-C 1 --min-free 100" "-C 1 --min-free x"; do

@@ -12,12 +12,7 @@ require_cmd python3
 	--stats-json "$T/s.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
 lpid=$!
 BG_PIDS+=("$lpid")
-sock=/var/run/dpdk/linecap-$lpid/dpdk_telemetry.v2
-for ((i = 0; i < 200; i++)); do
-	[ -S "$sock" ] && grep -q '^plan:' "$LC_ERR" && break
-	sleep 0.1
-done
-[ -S "$sock" ] || { show "$LC_ERR"; fail "no telemetry socket $sock after 20 s"; }
+sock=$(telemetry_sock "$lpid")
 
 PYTHONPATH="$(dirname "$0")" python3 - "$sock" <<'PY' || fail "live counters inconsistent (see above)"
 import json, sys, time
