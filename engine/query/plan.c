@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "query/query_priv.h"
 
@@ -85,10 +87,11 @@ capture_magic(const char *path)
 	return false;
 }
 
+/* Digit runs compare as numbers: cap.pcap9 before cap.pcap10, as -C numbers them. */
 static int
-cmp_str(const void *a, const void *b)
+cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* A directory's regular files (not indexes), by name; capture or not is seen at open. */
@@ -129,7 +132,7 @@ add_dir(struct query *q, const char *dir, struct lc_error *err)
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_str);
+		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		if (ret == 0)
 			ret = add_file(q, names[i], err);
@@ -185,6 +188,22 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 	return 0;
 }
 
+/* The index is in memory now: its pages need not stay in the page cache. */
+static void
+release_index_pages(const char *capture)
+{
+	char path[4096];
+	int fd;
+
+	if (lc_idx_path(capture, path, sizeof(path)) < 0)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+}
+
 /* Open a file to learn its format and link type, then take its index. */
 static int
 plan_file(struct query *q, struct qfile *f, struct lc_error *err)
@@ -227,6 +246,8 @@ plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 		return 0;
 	}
 	ret = lc_idx_load(f->path, f->size, f->linktype, f->format, &f->idx, why, sizeof(why));
+	if (ret != 0)
+		release_index_pages(f->path);
 	if (ret == 0)
 		lc_query_note(q, true, "%s: no index: scanning it (linecap index makes one)",
 				f->path);

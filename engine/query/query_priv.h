@@ -10,6 +10,7 @@
 #include "query/narrow.h"
 #include "query/out.h"
 #include "query/query.h"
+#include "query/region_io.h"
 #include "reader/pcap_reader.h"
 
 enum qfile_state {
@@ -35,9 +36,12 @@ struct qfile {
 	uint64_t key;
 	enum qfile_state state;
 	struct lc_pcap_reader *r;
+	struct lc_region_io *rio; /* r's bounded stream (freed when r is closed) */
 	bool in_region;
 	uint64_t region_start, region_end;
-	uint64_t dropped; /* page cache released up to here in the region */
+	uint64_t ra_end;	/* read-ahead asked of the kernel up to here in the region */
+	uint32_t next_prefetch; /* candidates before this one were asked for ahead */
+	uint64_t dropped;	/* page cache released up to here in the region */
 	struct lc_pcap_record rec;
 };
 

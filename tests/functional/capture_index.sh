@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # linecap capture --index: every capture file gets FILE.idx while it is written,
 # byte for byte the index `linecap index` builds for the same file (a copy of it);
-# `linecap query -v` uses them and gives the packets of the oracle (mergecap of the
-# files | tcpdump EXPR). With -C, -W (the pair is deleted together: no orphan
+# `linecap query -v` uses them and gives the packets of the oracle, in its order: mergecap
+# of the files | tcpdump EXPR, compared as tcpdump -tt -x text at ns precision, unsorted.
+# Ties: linecap query keeps input order for equal stamps (a directory's files by name,
+# digit runs as numbers: `ls -v`), then record order; mergecap 4.0 takes the LAST of
+# equal stamps first, so the oracle gets the files in reverse (`ls -v -r`).
+# With -C, -W (the pair is deleted together: no orphan
 # index), -z (the command sees the file, the index is already beside it),
 # --queues 2, and kill -9 (the torn index is never fatal). Bad combinations: one
 # line, exit 2.
@@ -16,6 +20,18 @@ mkdir -p "$G"
 python3 "$HERE/query_gen.py" "$G" 1 40000 5
 N=$(tcpdump -nn -r "$G/gen-0.pcap" 2>/dev/null | wc -l)
 [ "$N" -gt 30000 ] || fail "generator wrote $N packets"
+
+# packets as text, in file order, stamps at ns precision
+txt() { tcpdump -tt -nn -x --time-stamp-precision=nano -r "$1" 2>/dev/null; }
+# oracle DIR OUT [EXPR...]: mergecap of DIR's capture files (in reverse of linecap query's
+# tie order, see above), then tcpdump EXPR, stamps kept at ns
+oracle() {
+	local dir=$1 out=$2
+	shift 2
+	# shellcheck disable=SC2046 # names are ours
+	mergecap -F nsecpcap -w - $(ls -v -r "$dir"/* | grep -v '\.idx') |
+		tcpdump --time-stamp-precision=nano -nn -r - -w "$out" "$@" 2>/dev/null
+}
 
 # check_dir DIR NPACKETS: every capture file has its index, equal to a rebuilt one;
 # no index without its file; the query uses them all and equals the oracle.
@@ -41,15 +57,17 @@ check_dir() {
 		"$LINECAP" query -v -r "$dir" -w "$T/q.pcap" $expr 2>"$T/q.err" ||
 			fail "query '$expr' on $dir failed: $(cat "$T/q.err")"
 		grep -q "($n indexed" "$T/q.err" || fail "query -v on $dir: not all $n files indexed: $(cat "$T/q.err")"
-		# shellcheck disable=SC2046,SC2086 # names are ours
-		mergecap -F nsecpcap -w - $(ls -r "$dir"/* | grep -v '\.idx') |
-			tcpdump -nn -r - -w "$T/o.pcap" $expr 2>/dev/null
-		tcpdump -nn -r "$T/q.pcap" 2>/dev/null | sort >"$T/q.txt"
-		tcpdump -nn -r "$T/o.pcap" 2>/dev/null | sort >"$T/o.txt"
-		cmp -s "$T/q.txt" "$T/o.txt" || fail "query '$expr' on $dir: not the oracle's packets"
+		# shellcheck disable=SC2086 # the expression is words
+		oracle "$dir" "$T/o.pcap" $expr
+		txt "$T/q.pcap" >"$T/q.txt"
+		txt "$T/o.pcap" >"$T/o.txt"
+		if ! cmp -s "$T/q.txt" "$T/o.txt"; then
+			diff "$T/o.txt" "$T/q.txt" | head -10 >&2
+			fail "query '$expr' on $dir: not the oracle's packets in the oracle's order"
+		fi
 		[ -s "$T/q.txt" ] || [ "$expr" = vlan ] || fail "query '$expr' matched nothing: the input does not exercise it"
 	done
-	ok "$dir: $n files, each with its index (= linecap index), query = oracle"
+	ok "$dir: $n files, each with its index (= linecap index), query = oracle, same order"
 }
 
 # net_pcap replays the generated file once; -c stops at its last packet.
@@ -96,7 +114,10 @@ ls "$T"/q2/cap-1.pcap* >/dev/null 2>&1 || fail "--queues 2: no file of writer 1"
 "$LINECAP" query -v -r "$T/q2" -w "$T/q.pcap" 2>"$T/q.err" || fail "query on q2: $(cat "$T/q.err")"
 got=$(tcpdump -nn -r "$T/q.pcap" 2>/dev/null | wc -l)
 [ "$got" = 300000 ] || fail "--queues 2: query returned $got of 300000"
-ok "--queues 2 -C 4: every file indexed as linecap index does; query returns all 300000"
+oracle "$T/q2" "$T/o.pcap"
+cmp -s <(txt "$T/q.pcap") <(txt "$T/o.pcap") ||
+	fail "--queues 2: the query's merge is not mergecap's (order or stamps differ)"
+ok "--queues 2 -C 4: every file indexed as linecap index does; query returns all 300000, in mergecap's order"
 
 # kill -9 mid-capture: what is left (published files, .part files, torn indexes)
 # never breaks a query.
@@ -123,3 +144,4 @@ for args in "-w - --index" "-w $T/x.pcap -F pcapng --index" "-w /dev/null --inde
 	[ "$(wc -l <"$LC_ERR")" = 1 ] || fail "$LC_CMD: not one line: $(cat "$LC_ERR")"
 done
 ok "--index refuses -w -, -F pcapng and a non-regular file, one line each"
+passed_line
