@@ -66,7 +66,7 @@ lc_cli_usage(FILE *f)
 		   "                           to keep PERCENT of the file system free\n"
 		   "  --index                  write FILE.idx beside each file, while capturing, "
 		   "for\n"
-		   "                           `linecap query` (pcap files only; default off)\n"
+		   "                           `linecap query` (files only; default off)\n"
 		   "  -f EXPR | trailing EXPR  tcpdump filter expression (pcap-filter(7))\n"
 		   "  --source dpdk|pcap       force the DPDK or the libpcap path (default: "
 		   "libpcap for kernel interfaces)\n"
