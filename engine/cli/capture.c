@@ -183,7 +183,8 @@ static struct lc_idx_capture *
 index_setup(struct lc_engine *e, struct lc_error *err)
 {
 	const struct lc_stats_view *v = lc_engine_stats_view(e);
-	struct lc_idx_capture *ic = lc_idx_capture_create(v->nb_writers, v->rotating);
+	struct lc_idx_capture *ic =
+			lc_idx_capture_create(v->nb_writers, v->rotating, lc_engine_linktype(e));
 	struct lc_block_hook h;
 	int r;
 

@@ -182,10 +182,6 @@ lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
 	if (c->index && strcmp(c->output, "-") == 0)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--index writes a file beside each capture file: not with -w -");
-	if (c->index && strcmp(c->format, "pcap") != 0)
-		return lc_error_set(err, LC_ERR_USAGE,
-				"--index: only pcap output is indexed while capturing (-F pcapng: "
-				"run `linecap index FILE` afterwards)");
 	if (c->index && stat(c->output, &st) == 0 && !S_ISREG(st.st_mode))
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--index writes a file beside each capture file: '%s' is not a "

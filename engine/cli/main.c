@@ -10,6 +10,7 @@
 #include "cli/list.h"
 #include "cli/supervise.h"
 #include "core/repair.h"
+#include "index/index.h"
 #include "lc_build_config.h"
 
 static int
@@ -46,7 +47,11 @@ cmd_repair(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		struct lc_error err = {0};
 
-		if (lc_repair_file(stdout, argv[i], &err) < 0)
+		int r = lc_repair_file(stdout, argv[i], &err);
+
+		/* The index of a file capture --index left unfinished, or one the cut made stale.
+		 */
+		if (r < 0 || lc_idx_repaired(stdout, argv[i], r == 1, &err) < 0)
 			rc = lc_cli_fail(&err);
 	}
 	return rc;

@@ -66,7 +66,7 @@ lc_cli_usage(FILE *f)
 		   "                           to keep PERCENT of the file system free\n"
 		   "  --index                  write FILE.idx beside each file, while capturing, "
 		   "for\n"
-		   "                           `linecap query` (pcap files only; default off)\n"
+		   "                           `linecap query` (files only; default off)\n"
 		   "  --compress zstd[:LEVEL]  each written block becomes one zstd frame (level "
 		   "1..19,\n"
 		   "                           default 3); name the file .pcap.zst; -C counts "

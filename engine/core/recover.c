@@ -48,6 +48,18 @@ part_name(const char *name, int *pid, unsigned int *w, unsigned long long *seq)
 	       name[end] == '\0' && *pid > 0;
 }
 
+/* Nanoseconds since the file's last change, or -1. */
+static long long
+age_ns(const struct stat *st)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return -1;
+	return (long long)(now.tv_sec - st->st_ctim.tv_sec) * 1000000000ll +
+	       (now.tv_nsec - st->st_ctim.tv_nsec);
+}
+
 /*
  * Open and lock `path` if its owner is gone: the fd (holding the lock until
  * closed, so no other run takes the file meanwhile), else -1.
@@ -56,22 +68,72 @@ static int
 take_orphan(const char *path, int pid, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct timespec now;
 	long long age;
 
 	if (fd < 0)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, st) != 0 || !S_ISREG(st->st_mode) ||
-			clock_gettime(CLOCK_REALTIME, &now) != 0) {
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0 || fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
 		close(fd); /* locked: a live writer owns it */
 		return -1;
 	}
-	age = (long long)(now.tv_sec - st->st_ctim.tv_sec) * 1000000000ll +
-	      (now.tv_nsec - st->st_ctim.tv_nsec);
+	age = age_ns(st);
 	if (age >= QUIET_NS || (age >= QUIET_NS_GONE && kill(pid, 0) < 0 && errno == ESRCH))
 		return fd;
 	close(fd);
 	return -1;
+}
+
+/*
+ * capture --index writes the index of DIR/.linecap-PID-WRITER-SEQ.part as
+ * DIR/.linecap-PID-WRITER-SEQ.idx.part and renames it with its file. A
+ * killed run's is unfinished: it goes, with one line (`linecap index FILE`
+ * builds the index of a recovered file). `dst`: the recovered file, if any.
+ */
+static void
+drop_index_part(const char *dir, int pid, unsigned int w, unsigned long long seq, const char *dst,
+		FILE *log)
+{
+	char ipath[PATH_MAX];
+
+	if ((size_t)snprintf(ipath, sizeof(ipath), "%s/.linecap-%d-%u-%llu.idx.part", dir, pid, w,
+			    seq) >= sizeof(ipath) ||
+			unlink(ipath) != 0)
+		return;
+	if (dst != NULL)
+		fprintf(log,
+				"linecap: removed %s, the unfinished index of a killed run "
+				"(`linecap index %s` builds it)\n",
+				ipath, dst);
+	else
+		fprintf(log, "linecap: removed %s, the unfinished index of a killed run\n", ipath);
+}
+
+/*
+ * An index part whose capture part is gone (the run died between the two
+ * renames, or an older linecap recovered the file) and that nobody changed
+ * for QUIET_NS: a live writer appends to its index part and renames it
+ * right after its file.
+ */
+static void
+orphan_index_part(const char *dir, const char *name, FILE *log)
+{
+	char ipath[PATH_MAX], cpath[PATH_MAX];
+	unsigned long long seq;
+	struct stat st;
+	unsigned int w;
+	int end = 0, pid;
+
+	if (sscanf(name, ".linecap-%d-%u-%llu.idx.part%n", &pid, &w, &seq, &end) != 3 ||
+			name[end] != '\0' || pid <= 0 ||
+			(size_t)snprintf(ipath, sizeof(ipath), "%s/%s", dir, name) >=
+					sizeof(ipath) ||
+			(size_t)snprintf(cpath, sizeof(cpath), "%s/.linecap-%d-%u-%llu.part", dir,
+					pid, w, seq) >= sizeof(cpath))
+		return;
+	if (access(cpath, F_OK) == 0 || lstat(ipath, &st) != 0 || !S_ISREG(st.st_mode) ||
+			age_ns(&st) < QUIET_NS)
+		return;
+	drop_index_part(dir, pid, w, seq, NULL, log);
 }
 
 static bool
@@ -128,12 +190,15 @@ lc_recover_parts(const char *dir, FILE *log)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		struct lc_error err = {0};
+		const char *published = NULL;
 		int fd;
 
 		if (!part_name(de->d_name, &pid, &w, &seq) ||
 				(size_t)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-						sizeof(path))
+						sizeof(path)) {
+			orphan_index_part(dir, de->d_name, log);
 			continue;
+		}
 		fd = take_orphan(path, pid, &st);
 		if (fd < 0)
 			continue;
@@ -149,7 +214,9 @@ lc_recover_parts(const char *dir, FILE *log)
 			fprintf(log, "linecap: recovered %s from a killed run (pid %d)\n", dst,
 					pid);
 			recovered++;
+			published = dst;
 		}
+		drop_index_part(dir, pid, w, seq, published, log);
 		close(fd);
 	}
 	closedir(d);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Control plane of a writer: its block buffers, made before launch, freed
- * after join, and the sealed-block hook (linecap/block_hook.h).
+ * after join, and the sealed-block hook (linecap/block_hook.h) with the rx
+ * tasks' summaries for its record tap.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_ring.h>
 
 #include <linecap/block_hook.h>
 
@@ -115,6 +118,64 @@ lc_writer_free(struct lc_writer_task *w)
 	w->carry = NULL;
 	free(w->header);
 	w->header = NULL;
+	for (i = 0; i < LC_WRITER_MAX_RINGS; i++) {
+		free(w->sum_slots[i]);
+		w->sum_slots[i] = NULL;
+	}
+}
+
+/*
+ * The hook's `summarise` (DPDK path): a dynamic field for the summary's
+ * address, and slots for every ring, given to its writer (who frees them)
+ * and lent to its rx task. Slots per ring: see struct lc_rx_summary.
+ */
+static int
+setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
+{
+	static const struct rte_mbuf_dynfield desc = {
+			.name = "linecap_dynfield_summary",
+			.size = sizeof(void *),
+			.align = __alignof__(void *),
+	};
+	unsigned int i, r, j;
+	int off;
+
+	if (e->pcap_mode || hook->summarise == NULL || hook->record == NULL)
+		return 0;
+	off = rte_mbuf_dynfield_register(&desc);
+	if (off <= 0)
+		return 0; /* no room in the mbuf: the record tap reads the records alone */
+	for (i = 0; i < e->nb_writers; i++) {
+		struct lc_writer_task *w = &e->writers[i];
+
+		for (r = 0; r < w->nb_rings; r++) {
+			struct lc_rx_task *t = w->producers[r];
+			uint32_t n = rte_align32pow2(
+					rte_ring_get_capacity(w->rings[r]) + 2 * LC_MAX_BURST);
+
+			for (j = 0; j < t->nb_rings && t->rings[j] != w->rings[r]; j++)
+				;
+			if (j == t->nb_rings)
+				return -EINVAL;
+			w->sum_slots[r] = aligned_alloc(
+					RTE_CACHE_LINE_SIZE, (size_t)n * LC_RECORD_SUMMARY_SIZE);
+			if (w->sum_slots[r] == NULL)
+				return -ENOMEM;
+			t->sum.slots[j] = w->sum_slots[r];
+			t->sum.mask[j] = n - 1;
+			t->sum.snaplen = w->snaplen;
+			t->sum.arg = hook->arg;
+			t->sum.fn = hook->summarise;
+		}
+	}
+	e->shared.sum_offset = off;
+	return 0;
+}
+
+uint32_t
+lc_engine_linktype(const struct lc_engine *e)
+{
+	return e->linktype;
 }
 
 int
@@ -127,5 +188,5 @@ lc_engine_set_block_hook(struct lc_engine *e, const struct lc_block_hook *hook)
 		return -EBUSY;
 	for (i = 0; i < e->nb_writers; i++)
 		e->writers[i].hook = hook != NULL ? *hook : none;
-	return 0;
+	return hook != NULL ? setup_summaries(e, hook) : 0;
 }

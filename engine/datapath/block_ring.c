@@ -393,8 +393,11 @@ lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len)
 
 	if (w->hook.sealed == NULL || len == 0)
 		return;
-	/* The record that straddles the end is whole in memory: its header can be read. */
-	while (p < len) {
+	/*
+	 * The record that straddles the end is whole in memory: its header can be
+	 * read. A record tap has seen every record already: no walk.
+	 */
+	while (w->hook.record == NULL && p < len) {
 		uint64_t ns = 0;
 		bool pkt;
 		uint32_t rl = lc_record_peek(w->record, b->buf + p, w->nanosecond, &ns, &pkt);

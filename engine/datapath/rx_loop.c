@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Per-burst receive: rx_burst, stamp every packet, filter, forward (a copy by
- * reference to the --forward port), hand to writer rings.
+ * reference to the --forward port), summarise for the index (--index), hand
+ * to writer rings.
  */
 #include <rte_bpf.h>
 #include <rte_cycles.h>
@@ -58,11 +59,41 @@ stamp_burst(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n, int ts_off
 	lc_counter_add(&t->cnt->rx_bytes, bytes);
 }
 
+/*
+ * --index: each packet's summary for the writer's record tap, made here, on
+ * the lcore that has just touched the packet, into the slot of ring `ri`
+ * the packet takes if the ring accepts it; the mbuf points at it. A packet
+ * whose first segment does not hold its whole record gets none (the tap
+ * then works from the record's bytes).
+ */
 static void
-enqueue_one(struct lc_rx_task *t, struct rte_ring *r, struct rte_mbuf **pkts, unsigned int n)
+summarise_burst(struct lc_rx_task *t, uint16_t ri, struct rte_mbuf **pkts, unsigned int n)
 {
-	unsigned int sent = rte_ring_sp_enqueue_burst(r, (void **)pkts, n, NULL);
+	const struct lc_rx_summary *s = &t->sum;
+	int off = t->shared->sum_offset;
+	unsigned int i;
 
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint32_t caplen = RTE_MIN(m->pkt_len, s->snaplen);
+		uint8_t *slot = s->slots[ri] + (size_t)((s->accepted[ri] + i) & s->mask[ri]) *
+							       LC_RECORD_SUMMARY_SIZE;
+		bool ok = m->data_len >= caplen &&
+			  s->fn(rte_pktmbuf_mtod(m, const uint8_t *), caplen, slot, s->arg);
+
+		*RTE_MBUF_DYNFIELD(m, off, const void **) = ok ? slot : NULL;
+	}
+}
+
+static void
+enqueue_one(struct lc_rx_task *t, uint16_t ri, struct rte_mbuf **pkts, unsigned int n)
+{
+	unsigned int sent;
+
+	if (t->sum.fn != NULL)
+		summarise_burst(t, ri, pkts, n);
+	sent = rte_ring_sp_enqueue_burst(t->rings[ri], (void **)pkts, n, NULL);
+	t->sum.accepted[ri] += sent;
 	if (sent < n) {
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 		lc_counter_add(&t->cnt->ring_full, n - sent);
@@ -86,7 +117,7 @@ enqueue_spread(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n)
 			if (dest[i] == w)
 				group[k++] = pkts[i];
 		if (k > 0)
-			enqueue_one(t, t->rings[w], group, k);
+			enqueue_one(t, w, group, k);
 	}
 }
 
@@ -203,7 +234,7 @@ lc_rx_poll(struct lc_rx_task *t)
 	if (t->forward)
 		forward_burst(t, pkts, kept);
 	if (t->nb_rings == 1)
-		enqueue_one(t, t->rings[0], pkts, kept);
+		enqueue_one(t, 0, pkts, kept);
 	else
 		enqueue_spread(t, pkts, kept);
 	return n;

@@ -36,6 +36,7 @@ struct lc_shared {
 	uint64_t count_limit; /* -c, 0 = none */
 	uint64_t count_taken; /* packets reserved by rx tasks (atomic) */
 	int ts_offset;	      /* mbuf dynfield holding the ns timestamp */
+	int sum_offset;	      /* mbuf dynfield: the packet's summary (const void *); 0 = none */
 } __rte_cache_aligned;
 
 struct rte_bpf;
@@ -45,6 +46,22 @@ struct lc_rx_filter {
 	struct rte_bpf *bpf; /* NULL = no filter */
 	uint64_t (*jit)(void *mbuf);
 	const char *no_jit_reason; /* why `jit` is NULL (control plane only) */
+};
+
+/*
+ * The rx side of the record tap's summaries (linecap/block_hook.h). Per ring,
+ * the packet the ring accepted as its n-th takes slot n & mask[ring]: a slot
+ * is written again only once the ring has accepted mask + 1 packets more,
+ * which the control plane sizes above the ring's capacity plus an rx and a
+ * writer burst, so the writer has packed the packet by then.
+ */
+struct lc_rx_summary {
+	bool (*fn)(const uint8_t *pkt, uint32_t caplen, void *out, void *arg); /* NULL: off */
+	void *arg;
+	uint32_t snaplen;		   /* the writers': the bytes a record holds */
+	uint8_t *slots[LC_MAX_WRITERS];	   /* per ring (rings[]), owned by its writer */
+	uint32_t mask[LC_MAX_WRITERS];	   /* slots per ring - 1 */
+	uint32_t accepted[LC_MAX_WRITERS]; /* owner: packets each ring accepted */
 };
 
 /* One (port, queue) polled with rte_eth_rx_burst. */
@@ -68,7 +85,8 @@ struct lc_rx_task {
 	bool forward;
 	uint16_t fwd_port_id;
 	uint16_t fwd_queue_id;
-	uint32_t fwd_max_len; /* longer packets may be refused alone (MTU) */
+	uint32_t fwd_max_len;	  /* longer packets may be refused alone (MTU) */
+	struct lc_rx_summary sum; /* --index: summaries for the record tap */
 } __rte_cache_aligned;
 
 /*
@@ -126,6 +144,7 @@ struct lc_writer_task {
 	/* --compress: each sealed block is one zstd frame (datapath/zframe.c); NULL = off */
 	struct lc_zwriter *z;
 	int zlevel; /* --compress zstd:LEVEL, 0 = off (control plane: makes z) */
+	uint8_t *sum_slots[LC_WRITER_MAX_RINGS]; /* its rings' summary slots (lc_rx_summary) */
 
 	/* File layer (datapath/writer_file.c); files[0] without rotation. */
 	struct lc_wfile files[LC_WRITER_FILES];

@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "datapath/record.h"
+#include "datapath/record_tap.h"
 #include "datapath/tasks.h"
 
 /* Not the fast path: the writer is blocked, or the file must open or rotate. */
@@ -45,7 +46,8 @@ record_begin(struct lc_writer_task *w, uint64_t ns, uint32_t caplen)
 
 /* The data is in place (record_begin): write the record's header, count it, seal when full. */
 static inline void
-record_end(struct lc_writer_task *w, uint16_t r, uint64_t ns, uint32_t caplen, uint32_t wire_len)
+record_end(struct lc_writer_task *w, uint16_t r, uint64_t ns, uint32_t caplen, uint32_t wire_len,
+		const struct rte_mbuf *m)
 {
 	struct lc_wblock *b = LC_RING_CUR(w);
 	uint32_t rec;
@@ -55,6 +57,8 @@ record_end(struct lc_writer_task *w, uint16_t r, uint64_t ns, uint32_t caplen, u
 				caplen, wire_len);
 	else
 		rec = lc_record_put_pcap(w->buf + w->used, ns, w->nanosecond, caplen, wire_len);
+	if (unlikely(w->hook.record != NULL))
+		lc_record_tap(w, ns, caplen, rec, m);
 	w->used += rec;
 	b->pend[r]++;
 	b->pend_bytes[r] += rec;
@@ -91,7 +95,7 @@ append_burst(struct lc_writer_task *w, uint16_t r, struct rte_mbuf **pkts, unsig
 			caplen -= left;
 			lc_counter_add(&w->cnt[r]->pmd_short, 1);
 		}
-		record_end(w, r, ns, caplen, wire_len);
+		record_end(w, r, ns, caplen, wire_len, pkts[i]);
 	}
 }
 
@@ -160,7 +164,7 @@ lc_writer_append(struct lc_writer_task *w, uint16_t r, uint64_t ns, const uint8_
 		return;
 	}
 	memcpy(dst, data, caplen);
-	record_end(w, r, ns, caplen, len);
+	record_end(w, r, ns, caplen, len, NULL);
 }
 
 void

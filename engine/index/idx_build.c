@@ -204,3 +204,29 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	lc_idx_acc_free(&b.a);
 	return ret;
 }
+
+int
+lc_idx_repaired(FILE *out, const char *capture, bool cut, struct lc_error *err)
+{
+	const struct lc_idx_opts o = {
+			.unit_bytes = LC_IDX_DEFAULT_UNIT,
+			.bloom_bytes = LC_IDX_DEFAULT_BLOOM,
+			.k = LC_IDX_DEFAULT_K,
+	};
+	char path[4096], part[4200];
+	bool had_part, had_idx;
+
+	if (lc_idx_path(capture, path, sizeof(path)) < 0)
+		return 0;
+	snprintf(part, sizeof(part), "%s.part", path);
+	had_part = access(part, F_OK) == 0;
+	had_idx = access(path, F_OK) == 0;
+	if (!had_part && !(cut && had_idx))
+		return 0;
+	/* lc_idx_build writes that same .part, then renames it over the index. */
+	if (lc_idx_build(capture, &o, NULL, err) < 0)
+		return -1;
+	fprintf(out, "%s: index rebuilt (%s)\n", path,
+			had_part ? "capture --index left it unfinished" : "the cut made it stale");
+	return 0;
+}

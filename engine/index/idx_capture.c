@@ -9,8 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "index/crc32c.h"
 #include "index/idx_capture.h"
-#include "index/idx_live.h"
+#include "index/idx_unit.h"
 #include "index/index.h"
 
 #define RING_SLOTS 256u /* per writer: about 1 MiB of entries, 64 MiB of capture */
@@ -18,6 +19,8 @@
 #define NAP_NS (1000L * 1000)
 
 _Static_assert(SLOT_DATA >= PATH_MAX, "a slot holds a path");
+_Static_assert(LC_IDX_DEFAULT_BLOOM <= LC_KEYSUM_MAX_BLOOM, "summaries address the filter");
+_Static_assert(sizeof(struct lc_keysum) <= LC_RECORD_SUMMARY_SIZE, "a summary fits its slot");
 
 enum slot_kind { SLOT_BEGIN, SLOT_ENTRY, SLOT_END_OK, SLOT_END_FAIL };
 
@@ -29,9 +32,12 @@ struct slot {
 
 struct idx_writer {
 	/* The writer's thread. */
-	struct lc_idx_live live;
+	struct lc_idx_acc acc; /* units of the file being indexed */
 	bool active, broken;
-	uint32_t head;
+	uint64_t seq; /* file_seq of that file */
+	uint8_t first[LC_IDX_HEAD_BYTES];
+	uint32_t first_len; /* its first bytes, for the header's CRC */
+	uint32_t head;	    /* ring: slots pushed */
 	/* The consumers (index thread, rotation thread), under lc_idx_capture.mu. */
 	uint32_t tail;
 	int fd;
@@ -45,11 +51,22 @@ struct idx_writer {
 struct lc_idx_capture {
 	struct idx_writer *w;
 	unsigned int nb;
+	uint32_t linktype;
 	bool rotating, running;
 	volatile int stop;
 	pthread_t thread;
 	pthread_mutex_t mu;
 };
+
+/* ---- rx lcore: the keys of each packet, once ---- */
+
+static bool
+summarise(const uint8_t *pkt, uint32_t caplen, void *out, void *arg)
+{
+	const struct lc_idx_capture *c = arg;
+
+	return lc_keysum_make(pkt, caplen, c->linktype, out);
+}
 
 /* ---- writer thread: no allocation, no system call ---- */
 
@@ -67,14 +84,15 @@ slot_push(struct idx_writer *w)
 	__atomic_store_n(&w->head, w->head + 1, __ATOMIC_RELEASE);
 }
 
-/* One slot is always kept for the file's end. */
+/* The open unit is complete: its entry to the index thread. One slot is kept for the end. */
 static void
-emit(const uint8_t *entry, size_t len, void *arg)
+cut(struct idx_writer *w)
 {
-	struct idx_writer *w = arg;
+	const uint8_t *e = lc_idx_acc_cut(&w->acc, NULL);
+	size_t len = lc_idx_entry_size(&w->acc.h);
 	struct slot *s;
 
-	if (w->broken)
+	if (e == NULL || w->broken)
 		return;
 	s = slot_get(w, 2);
 	if (s == NULL || len > SLOT_DATA) {
@@ -83,18 +101,45 @@ emit(const uint8_t *entry, size_t len, void *arg)
 	}
 	s->kind = SLOT_ENTRY;
 	s->len = (uint32_t)len;
-	memcpy(s->data, entry, len);
+	memcpy(s->data, e, len);
 	slot_push(w);
 }
 
+/* Format and time resolution from the file's first bytes: 0, or -1 if not pcap/pcapng. */
+static int
+file_kind(struct idx_writer *w)
+{
+	uint32_t magic;
+
+	if (w->first_len < 4)
+		return -1;
+	memcpy(&magic, w->first, sizeof(magic));
+	if (magic == 0x0a0d0d0au) {
+		w->acc.h.format = 1;
+		w->acc.h.ts_res = 9;
+	} else if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) {
+		w->acc.h.format = 0;
+		w->acc.h.ts_res = magic == 0xa1b23c4du ? 9 : 6;
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+/* The file ended `size` bytes long (ok), or without its last block. */
 static void
-end_file(struct idx_writer *w, bool ok)
+end_file(struct idx_writer *w, bool ok, uint64_t size)
 {
 	uint8_t hdr[LC_IDX_HDR_SIZE];
 	struct slot *s;
 
-	if (lc_idx_live_finish(&w->live, hdr) < 0 || w->broken)
+	cut(w);
+	if (!ok || w->broken || file_kind(w) < 0 ||
+			w->first_len < (size < LC_IDX_HEAD_BYTES ? size : LC_IDX_HEAD_BYTES))
 		ok = false;
+	w->acc.h.file_size = size;
+	w->acc.h.head_crc = lc_crc32c(0, w->first, w->first_len);
+	lc_idx_header_encode(&w->acc.h, hdr);
 	s = slot_get(w, 1);
 	if (s != NULL) {
 		s->kind = ok ? SLOT_END_OK : SLOT_END_FAIL;
@@ -107,15 +152,21 @@ end_file(struct idx_writer *w, bool ok)
 	w->active = false;
 }
 
+/* The writer's file number `seq`, written as `path`, begins. */
 static void
-begin_file(struct idx_writer *w, const char *path)
+begin_file(struct lc_idx_capture *c, struct idx_writer *w, const char *path, uint64_t seq)
 {
 	size_t n = strlen(path);
 	struct slot *s;
 
-	lc_idx_live_reset(&w->live);
+	if (w->active)
+		end_file(w, false, 0); /* the last file ended without its last block */
+	lc_idx_acc_reset(&w->acc);
+	w->acc.h.linktype = c->linktype;
 	w->active = true;
 	w->broken = false;
+	w->seq = seq;
+	w->first_len = 0;
 	s = slot_get(w, 2);
 	if (s == NULL || n >= PATH_MAX) {
 		w->broken = true;
@@ -127,6 +178,32 @@ begin_file(struct idx_writer *w, const char *path)
 	slot_push(w);
 }
 
+/* Record tap: every packet of the file, in order, before its block is sealed. */
+static void
+record(const struct lc_record_info *r, void *arg)
+{
+	struct lc_idx_capture *c = arg;
+	const struct lc_keysum *s = r->summary;
+	struct idx_writer *w;
+	bool full;
+
+	if (r->writer >= c->nb)
+		return;
+	w = &c->w[r->writer];
+	if (!w->active || w->seq != r->file_seq)
+		begin_file(c, w, r->path, r->file_seq);
+	if (w->broken)
+		return;
+	if (s != NULL && s->caplen == r->caplen)
+		full = lc_idx_acc_packet_sum(&w->acc, r->offset, r->offset + r->len, r->ns, s);
+	else
+		full = lc_idx_acc_packet(
+				&w->acc, r->offset, r->offset + r->len, r->ns, r->data, r->caplen);
+	if (full)
+		cut(w);
+}
+
+/* Sealed blocks: the file's first bytes (header CRC) and its end. */
 static void
 sealed(const struct lc_block_info *b, void *arg)
 {
@@ -136,16 +213,20 @@ sealed(const struct lc_block_info *b, void *arg)
 	if (b->writer >= c->nb)
 		return;
 	w = &c->w[b->writer];
-	if (b->offset == 0) {
-		if (w->active)
-			end_file(w, false); /* the last file ended without its last block */
-		begin_file(w, b->path);
-	}
-	if (!w->active)
+	if (b->offset == 0 && (!w->active || w->seq != b->file_seq))
+		begin_file(c, w, b->path, b->file_seq); /* no packet yet */
+	if (!w->active || w->seq != b->file_seq)
 		return;
-	lc_idx_live_feed(&w->live, b->data, b->len);
+	if (b->offset == w->first_len && w->first_len < LC_IDX_HEAD_BYTES) {
+		size_t n = LC_IDX_HEAD_BYTES - w->first_len;
+
+		if (n > b->len)
+			n = b->len;
+		memcpy(w->first + w->first_len, b->data, n);
+		w->first_len += (uint32_t)n;
+	}
 	if (b->last_of_file)
-		end_file(w, true);
+		end_file(w, true, b->offset + b->len);
 }
 
 /* ---- consumers: index thread and rotation thread, under c->mu ---- */
@@ -288,7 +369,7 @@ deleted(unsigned int writer, const char *name, void *arg)
 /* ---- control ---- */
 
 struct lc_idx_capture *
-lc_idx_capture_create(unsigned int nb_writers, bool rotating)
+lc_idx_capture_create(unsigned int nb_writers, bool rotating, uint32_t linktype)
 {
 	const struct lc_idx_opts o = {
 			.unit_bytes = LC_IDX_DEFAULT_UNIT,
@@ -301,6 +382,7 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating)
 	if (c == NULL)
 		return NULL;
 	c->rotating = rotating;
+	c->linktype = linktype;
 	pthread_mutex_init(&c->mu, NULL);
 	c->w = calloc(nb_writers, sizeof(*c->w));
 	if (c->w == NULL)
@@ -310,7 +392,7 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating)
 
 		w->fd = -1;
 		w->ring = malloc(RING_SLOTS * sizeof(*w->ring));
-		if (w->ring == NULL || lc_idx_live_init(&w->live, &o, emit, w) < 0) {
+		if (w->ring == NULL || lc_idx_acc_init(&w->acc, &o) < 0) {
 			free(w->ring);
 			goto fail;
 		}
@@ -318,7 +400,7 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating)
 	return c;
 fail:
 	for (i = 0; c->w != NULL && i < c->nb; i++) {
-		lc_idx_live_free(&c->w[i].live);
+		lc_idx_acc_free(&c->w[i].acc);
 		free(c->w[i].ring);
 	}
 	free(c->w);
@@ -333,6 +415,8 @@ lc_idx_capture_hook(struct lc_idx_capture *c, struct lc_block_hook *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->sealed = sealed;
+	h->record = record;
+	h->summarise = summarise;
 	h->arg = c;
 	h->published = published;
 	h->deleted = deleted;
@@ -393,7 +477,7 @@ lc_idx_capture_destroy(struct lc_idx_capture *c)
 	if (c->running)
 		lc_idx_capture_stop(c, NULL);
 	for (i = 0; i < c->nb; i++) {
-		lc_idx_live_free(&c->w[i].live);
+		lc_idx_acc_free(&c->w[i].acc);
 		free(c->w[i].ring);
 	}
 	free(c->w);

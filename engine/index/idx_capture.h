@@ -3,27 +3,36 @@
 #define LINECAP_INDEX_IDX_CAPTURE_H
 
 /*
- * `linecap capture --index`: the index of each capture file, written while
- * capturing. The sealed-block hook feeds each writer's blocks to its own
- * live indexer (idx_live.h) on the writer's thread; finished entries go
- * through a per-writer SPSC ring of fixed slots to an index thread, which
- * appends them to the file's "<index>.part". The writer thread never waits:
- * when the ring is full, that file gets no index (counted, warned at stop;
- * `linecap index` rebuilds it). At the file's end the header is written
- * last and fsync'd; the index is renamed next to its capture file when that
- * file is published: by the rotation thread (`published` hook) with -C/-G,
- * at lc_idx_capture_stop otherwise. -W deletes the pair.
+ * `linecap capture --index`: the index of each capture file (pcap or
+ * pcapng), written while capturing. A packet's keys are taken once, on the
+ * rx lcore that has just received it (the hook's `summarise`: a 64-byte
+ * summary of Bloom coordinates in a per-ring slot the mbuf points at); the
+ * writer's thread folds each record into its writer's unit accumulator as
+ * it packs it (the hook's record tap: offsets, time stamps, the summary, or
+ * the keys of the record's bytes when it has none: libpcap path, a packet
+ * whose first segment does not hold its record, more than 14 keys), so no
+ * block is walked again. Finished entries go through a per-writer SPSC ring
+ * of fixed slots to an index thread, which appends them to the file's
+ * "<index>.part". The writer thread never waits: when the ring is full,
+ * that file gets no index (counted, warned at stop; `linecap index`
+ * rebuilds it). At the file's end (its last sealed block, which also gave
+ * its first 4 KiB for the header's CRC) the header is written last and
+ * fsync'd; the index is renamed next to its capture file when that file is
+ * published: by the rotation thread (`published` hook) with -C/-G, at
+ * lc_idx_capture_stop otherwise. -W deletes the pair.
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <linecap/block_hook.h>
 
 struct lc_idx_capture;
 
-/* For `nb_writers` writers (pcap output only). NULL with errno set. */
-struct lc_idx_capture *lc_idx_capture_create(unsigned int nb_writers, bool rotating);
+/* For `nb_writers` writers of files of link type `linktype`. NULL with errno set. */
+struct lc_idx_capture *lc_idx_capture_create(
+		unsigned int nb_writers, bool rotating, uint32_t linktype);
 
 /* The hook to give lc_engine_set_block_hook. */
 void lc_idx_capture_hook(struct lc_idx_capture *c, struct lc_block_hook *h);

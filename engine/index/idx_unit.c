@@ -25,13 +25,25 @@ lc_idx_acc_free(struct lc_idx_acc *a)
 	a->entry = NULL;
 }
 
-bool
-lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
-		const uint8_t *data, uint32_t caplen)
+void
+lc_idx_acc_reset(struct lc_idx_acc *a)
 {
-	struct lc_pkt_keys keys;
-	unsigned int i;
+	uint32_t bytes = a->h.bloom_bytes;
+	uint8_t k = a->h.bloom_k;
 
+	memset(&a->h, 0, sizeof(a->h));
+	a->h.bloom_bytes = bytes;
+	a->h.bloom_k = k;
+	a->h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	memset(&a->u, 0, sizeof(a->u));
+	a->last_ts = 0;
+	a->opaque_units = 0;
+}
+
+/* The packet's place and time in the open unit (opened by it if none is). */
+static void
+add_record(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns)
+{
 	if (a->u.packets == 0) {
 		memset(a->entry, 0, lc_idx_entry_size(&a->h)); /* the last entry was taken */
 		a->u.offset = off;
@@ -48,12 +60,37 @@ lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_
 	a->u.packets++;
 	a->h.packets++;
 	a->u.length = end - a->u.offset;
+}
+
+bool
+lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
+		const uint8_t *data, uint32_t caplen)
+{
+	struct lc_pkt_keys keys;
+	unsigned int i;
+
+	add_record(a, off, end, ts_ns);
 	lc_keys_extract(data, caplen, a->h.linktype, &keys);
 	if (keys.opaque)
 		a->u.flags |= LC_IDX_UNIT_OPAQUE;
 	for (i = 0; i < keys.nb; i++)
 		lc_bloom_add(a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
 				lc_key_hash(&keys.k[i]));
+	return a->u.length >= a->unit_bytes;
+}
+
+bool
+lc_idx_acc_packet_sum(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
+		const struct lc_keysum *s)
+{
+	unsigned int i;
+
+	add_record(a, off, end, ts_ns);
+	if (s->opaque)
+		a->u.flags |= LC_IDX_UNIT_OPAQUE;
+	for (i = 0; i < s->nb; i++)
+		lc_bloom_add(a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
+				lc_keysum_hash(s->coord[i]));
 	return a->u.length >= a->unit_bytes;
 }
 

@@ -8,8 +8,10 @@
  * 0/-1 with struct lc_error set.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <linecap/error.h>
 
@@ -51,6 +53,15 @@ int lc_idx_write_all(int fd, const void *buf, size_t len, uint64_t at);
  */
 int lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_stats *st,
 		struct lc_error *err);
+
+/*
+ * After `linecap repair` of `capture` (`cut`: bytes were cut off): if
+ * capture --index left "<index>.part" beside it (a killed run), or the cut
+ * made its index stale, build the index afresh (lc_idx_build) and remove
+ * the .part, saying so on `out` in one line. 0 (also when there is nothing
+ * to do), or -1 with err set.
+ */
+int lc_idx_repaired(FILE *out, const char *capture, bool cut, struct lc_error *err);
 
 /* A loaded, checked index. */
 struct lc_idx {

@@ -274,3 +274,23 @@ lc_key_hash(const struct lc_key *k)
 	return mix64(le64(k->v) ^ (tl * 0x9e3779b97f4a7c15ull)) ^
 	       mix64(le64(k->v + 8) + tl * 0xc2b2ae3d27d4eb4full + 1);
 }
+
+bool
+lc_keysum_make(const uint8_t *pkt, uint32_t caplen, uint32_t linktype, struct lc_keysum *s)
+{
+	struct lc_pkt_keys keys;
+	unsigned int i;
+
+	lc_keys_extract(pkt, caplen, linktype, &keys);
+	if (keys.nb > LC_KEYSUM_MAX)
+		return false;
+	s->caplen = caplen;
+	s->nb = (uint8_t)keys.nb;
+	s->opaque = keys.opaque;
+	for (i = 0; i < keys.nb; i++) {
+		uint64_t h = lc_key_hash(&keys.k[i]);
+
+		s->coord[i] = (uint32_t)(h & 0xffffu) | (uint32_t)((h >> 32) & 0xffffu) << 16;
+	}
+	return true;
+}

@@ -37,6 +37,36 @@ struct lc_pkt_keys {
 	struct lc_key k[LC_KEYS_MAX];
 };
 
+/*
+ * A packet's keys in the form the live index takes them from the rx lcore
+ * (linecap/block_hook.h: summarise): for each key, the two 16-bit halves of
+ * its hash that decide its Bloom bits in a filter of at most 2^16 bits
+ * (idx_format.h: bit (h1 + j * h2) mod m, m a power of two). 64 bytes.
+ */
+#define LC_KEYSUM_MAX 14
+#define LC_KEYSUM_MAX_BLOOM 8192u /* Bloom bytes the coordinates can address */
+
+struct lc_keysum {
+	uint32_t caplen; /* the bytes the keys were taken from */
+	uint8_t nb;	 /* keys in coord[] */
+	uint8_t opaque;	 /* the packet may match any key */
+	uint16_t reserved;
+	uint32_t coord[LC_KEYSUM_MAX]; /* h1 & 0xffff | (h2 & 0xffff) << 16 */
+};
+
+/*
+ * The summary of one packet's `caplen` bytes: false (nothing usable) when it
+ * has more than LC_KEYSUM_MAX keys.
+ */
+bool lc_keysum_make(const uint8_t *pkt, uint32_t caplen, uint32_t linktype, struct lc_keysum *s);
+
+/* A hash that sets the same Bloom bits as the key's own (filters up to LC_KEYSUM_MAX_BLOOM). */
+static inline uint64_t
+lc_keysum_hash(uint32_t coord)
+{
+	return (uint64_t)(coord & 0xffffu) | (uint64_t)(coord >> 16) << 32;
+}
+
 /* True if this DLT is one extraction understands (else every packet is opaque). */
 bool lc_keys_linktype_known(uint32_t linktype);
 

@@ -11,6 +11,7 @@
 
 #include "index/crc32c.h"
 #include "index/idx_format.h"
+#include "index/idx_unit.h"
 #include "index/keys.h"
 #include "query/narrow.h"
 #include "query/timearg.h"
@@ -166,6 +167,86 @@ test_keys(void)
 			CHECK(k.nb <= LC_KEYS_MAX);
 			free(p);
 		}
+	}
+}
+
+/*
+ * The live index's summaries (keys taken on the rx lcore, Bloom coordinates
+ * only) give the same entries as keys taken from the bytes, for every
+ * filter size they can address; a packet with too many keys has none.
+ */
+static void
+test_keysum(void)
+{
+	static const uint32_t sizes[] = {64, 4096, LC_KEYSUM_MAX_BLOOM};
+	unsigned int si, made = 0, refused = 0;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
+		struct lc_idx_opts o = {.unit_bytes = 4000, .bloom_bytes = sizes[si], .k = 4};
+		struct lc_idx_acc a, b;
+		unsigned int n, units = 0;
+		uint64_t off = 24;
+
+		CHECK(lc_idx_acc_init(&a, &o) == 0 && lc_idx_acc_init(&b, &o) == 0);
+		a.h.linktype = b.h.linktype = 1;
+		srand(11);
+		for (n = 0; n < 20000; n++) {
+			uint8_t p[160];
+			uint32_t len = 14 + (uint32_t)rand() % (sizeof(p) - 14), i;
+			struct lc_keysum sum;
+			bool fa, fb;
+
+			for (i = 0; i < len; i++)
+				p[i] = (uint8_t)rand();
+			/* Ethernet with 0 to 9 tags, then IPv4 or IPv6 (some with extensions) */
+			for (i = 12; i + 4 < len && (unsigned int)rand() % 2 == 0 && i < 12 + 36;
+					i += 4)
+				p[i] = 0x81, p[i + 1] = 0;
+			p[i] = (n & 1) ? 0x86 : 0x08, p[i + 1] = (n & 1) ? 0xdd : 0x00;
+			if (i + 2 < len)
+				p[i + 2] = (n & 1) ? 0x60 : 0x45;
+			if ((n & 1) && i + 8 < len && (n & 2))
+				p[i + 8] = (uint8_t)((n & 4) ? 0 : 44);
+			fa = lc_idx_acc_packet(&a, off, off + 16 + len, n, p, len);
+			if (lc_keysum_make(p, len, 1, &sum)) {
+				CHECK(sum.caplen == len && sum.nb <= LC_KEYSUM_MAX);
+				fb = lc_idx_acc_packet_sum(&b, off, off + 16 + len, n, &sum);
+				made++;
+			} else {
+				fb = lc_idx_acc_packet(&b, off, off + 16 + len, n, p, len);
+				refused++;
+			}
+			off += 16 + len;
+			CHECK(fa == fb);
+			if (fa) {
+				const uint8_t *ea = lc_idx_acc_cut(&a, NULL),
+					      *eb = lc_idx_acc_cut(&b, NULL);
+
+				CHECK(ea != NULL && eb != NULL &&
+						memcmp(ea, eb, lc_idx_entry_size(&a.h)) == 0);
+				units++;
+			}
+		}
+		CHECK(units > 100 && a.h.entries_crc == b.h.entries_crc);
+		lc_idx_acc_reset(&a);
+		CHECK(a.h.packets == 0 && a.h.nb_units == 0 && a.u.packets == 0 &&
+				a.h.bloom_bytes == sizes[si] && a.entry != NULL);
+		lc_idx_acc_free(&a);
+		lc_idx_acc_free(&b);
+	}
+	CHECK(made > 10 * refused); /* most packets are summarised */
+	{
+		/* 8 tags, IPv6, hop-by-hop, destination options, TCP: 15 keys, no summary */
+		uint8_t p[122] = {0};
+		struct lc_keysum sum;
+		unsigned int i;
+
+		for (i = 12; i < 44; i += 4)
+			p[i] = 0x81, p[i + 3] = (uint8_t)i;
+		p[44] = 0x86, p[45] = 0xdd, p[46] = 0x60, p[52] = 0;
+		p[86] = 60, p[94] = 6;
+		CHECK(!lc_keysum_make(p, sizeof(p), 1, &sum));
+		CHECK(lc_keysum_make(p, 100, 1, &sum) && sum.nb == 12); /* cut in the options */
 	}
 }
 
@@ -329,6 +410,7 @@ int
 main(void)
 {
 	test_keys();
+	test_keysum();
 	test_bloom();
 	test_format();
 	test_narrow();

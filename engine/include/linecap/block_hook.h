@@ -58,6 +58,25 @@ struct lc_block_info {
 };
 
 /*
+ * One packet record as the writer packs it, for the record tap. Valid only
+ * during the call.
+ */
+struct lc_record_info {
+	const uint8_t *data; /* the packet bytes the record holds (caplen) */
+	uint32_t caplen;
+	uint32_t len;	 /* the record's length in the file: header, data, padding, trailer */
+	uint64_t offset; /* file offset of the record's first byte */
+	uint64_t ns;	 /* time stamp as the file stores it, in ns (us files: multiple of 1000) */
+	unsigned int writer; /* as lc_block_info */
+	uint64_t file_seq;   /* as lc_block_info */
+	const char *path;    /* as lc_block_info */
+	const void *summary; /* what `summarise` wrote for this packet on the rx lcore, or NULL */
+};
+
+/* Bytes a summary may take (one cache line). */
+#define LC_RECORD_SUMMARY_SIZE 64
+
+/*
  * The callback. It runs on the writer's own thread (the writer lcore, or the
  * libpcap capture thread; the writer's last block at the end of a capture
  * on the thread that calls lc_engine_join), never concurrently for one
@@ -78,11 +97,36 @@ struct lc_block_hook {
 	 */
 	void (*published)(unsigned int writer, const char *tmp, const char *name, void *arg);
 	void (*deleted)(unsigned int writer, const char *name, void *arg);
+	/*
+	 * Optional record tap, on the writer's thread under the rules of
+	 * `sealed`: every packet record, in file order, as it is packed, so
+	 * before the block holding its first byte reaches `sealed`; never file
+	 * headers or statistics blocks. With a record tap set the writer does not
+	 * walk sealed blocks: lc_block_info's nb_records, first_ns and last_ns
+	 * are 0 and first_record is len.
+	 */
+	void (*record)(const struct lc_record_info *r, void *arg);
+	/*
+	 * Optional, with `record` (DPDK path): runs on the rx lcore for each
+	 * accepted packet whose first segment holds all `caplen` bytes its record
+	 * will hold, before the packet goes to its writer; writes at most
+	 * LC_RECORD_SUMMARY_SIZE bytes to `out` and returns true, or false for no
+	 * summary. The record tap receives `out` as r->summary (NULL without one).
+	 * Same rules as `sealed`. So a per-packet computation the tap needs (the
+	 * index's keys) is done once, on the lcore that has just touched the
+	 * packet, and the writer's thread only folds the result in.
+	 */
+	bool (*summarise)(const uint8_t *pkt, uint32_t caplen, void *out, void *arg);
 };
 
 /*
  * Set the hook of every writer of `e` (NULL or sealed == NULL: none), after
  * lc_engine_create and before lc_engine_start. 0, or -EBUSY once started.
+ * With `summarise` on the DPDK path it also registers an mbuf dynamic field
+ * (a pointer to the packet's summary) and gives every rx -> writer ring its
+ * summary slots: the next power of two above the ring's capacity plus two
+ * bursts, LC_RECORD_SUMMARY_SIZE bytes each (-ENOMEM). Without room for the
+ * dynamic field there are no summaries: every r->summary is NULL.
  */
 int lc_engine_set_block_hook(struct lc_engine *e, const struct lc_block_hook *hook);
 

@@ -72,6 +72,9 @@ struct lc_engine *lc_engine_create(const struct lc_capture_conf *conf,
 /* Launch the worker lcores. 0 or -1 with err set. */
 int lc_engine_start(struct lc_engine *e, struct lc_error *err);
 
+/* The link type (DLT_*) of the capture files. */
+uint32_t lc_engine_linktype(const struct lc_engine *e);
+
 /* Give the open output files to uid:gid (-Z), before privileges go. */
 int lc_engine_chown_outputs(struct lc_engine *e, uid_t uid, gid_t gid, struct lc_error *err);
 
