@@ -63,8 +63,10 @@ view_build(struct lc_engine *e)
 		v->rings[i].cnt = &e->ring_cnt[i];
 	}
 	v->nb_writers = e->nb_writers;
-	for (i = 0; i < e->nb_writers; i++)
+	for (i = 0; i < e->nb_writers; i++) {
 		v->writers[i].path = e->writer_path[i];
+		v->writers[i].bw = &e->writers[i].bw;
+	}
 	view_lcores(e);
 	v->fwd.on = e->fwd.on;
 	if (e->fwd.on) {

@@ -219,6 +219,12 @@ enforce(struct lc_retention *r)
 		lc_counter_add(&r->cnt.bytes_deleted, f->size);
 	}
 	closedir(d);
+	/* What could not be deleted (the stats view's gauges; /healthz reads them). */
+	__atomic_store_n(&r->cnt.kept_bytes, total, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->cnt.over_bytes,
+			RTE_MAX(total > limit ? total - limit : 0,
+					deficit > freed ? deficit - freed : 0),
+			__ATOMIC_RELAXED);
 }
 
 void

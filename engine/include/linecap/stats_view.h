@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linecap/block_writes.h>
 #include <linecap/config.h>
 #include <linecap/stats.h>
 
@@ -67,6 +68,8 @@ struct lc_view_writer {
 	uint64_t write_calls; /* end: writes submitted to the medium */
 	int last_errno;	      /* end: the last write error, 0 = none */
 	bool o_direct;	      /* end: a file of it was written with O_DIRECT */
+	/* live: block write latency and refused writes, owned by the writer's thread */
+	const struct lc_block_writes *bw;
 };
 
 /* The --forward port. */
@@ -85,6 +88,9 @@ struct lc_view_forward {
 struct lc_retention_counters {
 	uint64_t files_deleted; /* capture files (their FILE.idx went with them) */
 	uint64_t bytes_deleted; /* bytes of those capture files, sidecars not included */
+	/* gauges, stored (relaxed) after every pass: */
+	uint64_t kept_bytes; /* the finished files and their sidecars left */
+	uint64_t over_bytes; /* how far the budget is still exceeded, 0 = kept */
 };
 
 /* --max-disk / --min-free. */
