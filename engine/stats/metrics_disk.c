@@ -6,7 +6,10 @@
  * ("Metrics") describes every name.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
+
+#include <rte_common.h>
 
 #include <linecap/block_writes.h>
 
@@ -55,29 +58,46 @@ block_writes(FILE *f, const struct lc_stats_view *v)
 }
 
 /* --max-disk / --min-free: what retention deleted and whether the budget holds. */
+struct retention_family {
+	const char *name, *type, *help;
+	size_t off; /* in lc_retention_counters */
+};
+
+#define RET(field) offsetof(struct lc_retention_counters, field)
+
+static const struct retention_family retention_families[] = {
+		{"linecap_retention_deleted_files_total", "counter",
+				"Capture files retention deleted (their .idx went with them).",
+				RET(files_deleted)},
+		{"linecap_retention_deleted_bytes_total", "counter",
+				"Bytes of the capture files retention deleted (sidecars not "
+				"included).",
+				RET(bytes_deleted)},
+		{"linecap_retention_kept_bytes", "gauge",
+				"Bytes of finished capture files (and sidecars) after the last "
+				"pass.",
+				RET(kept_bytes)},
+		{"linecap_retention_over_budget_bytes", "gauge",
+				"Bytes the last pass could not free to keep the budget (0: kept).",
+				RET(over_bytes)},
+};
+
 static void
 retention(FILE *f, const struct lc_stats_view *v)
 {
 	const struct lc_view_retention *r = &v->retention;
+	unsigned int i;
 
 	if (!r->on)
 		return;
-	lc_metrics_family(f, "linecap_retention_deleted_files_total", "counter",
-			"Capture files retention deleted (their .idx went with them).");
-	fprintf(f, "linecap_retention_deleted_files_total %" PRIu64 "\n",
-			lc_counter_read(&r->cnt->files_deleted));
-	lc_metrics_family(f, "linecap_retention_deleted_bytes_total", "counter",
-			"Bytes of the capture files retention deleted (sidecars not included).");
-	fprintf(f, "linecap_retention_deleted_bytes_total %" PRIu64 "\n",
-			lc_counter_read(&r->cnt->bytes_deleted));
-	lc_metrics_family(f, "linecap_retention_kept_bytes", "gauge",
-			"Bytes of finished capture files (and sidecars) after the last pass.");
-	fprintf(f, "linecap_retention_kept_bytes %" PRIu64 "\n",
-			lc_counter_read(&r->cnt->kept_bytes));
-	lc_metrics_family(f, "linecap_retention_over_budget_bytes", "gauge",
-			"Bytes the last pass could not free to keep the budget (0: kept).");
-	fprintf(f, "linecap_retention_over_budget_bytes %" PRIu64 "\n",
-			lc_counter_read(&r->cnt->over_bytes));
+	for (i = 0; i < RTE_DIM(retention_families); i++) {
+		const struct retention_family *rf = &retention_families[i];
+
+		lc_metrics_family(f, rf->name, rf->type, rf->help);
+		fprintf(f, "%s %" PRIu64 "\n", rf->name,
+				lc_counter_read((
+						const uint64_t *)((const char *)r->cnt + rf->off)));
+	}
 	if (r->max_disk != 0) {
 		lc_metrics_family(f, "linecap_retention_max_disk_bytes", "gauge",
 				"--max-disk, in bytes.");

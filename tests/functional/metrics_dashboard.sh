@@ -17,21 +17,13 @@ DASH=$(cd "$(dirname "$0")/../../docs/grafana" && pwd)/linecap-dashboard.json
 jq -e '.panels | length > 0' "$DASH" >/dev/null || fail "$DASH is not valid JSON with panels"
 
 N=3000
-lc 60 capture -i net_null0,size=1000 -w "$T/in.pcap" -c "$N" -q --eal "$EAL"
-expect_rc 0
+make_input "$N" 1000
 mkdir "$T/out"
 P=$($MC free-port)
-timeout -k 5 90 "$LINECAP" capture -i "net_pcap0,rx_pcap=$T/in.pcap" -w "$T/out/cap.pcap" -C 1 \
-	--max-disk 6M --duration 60 -q --stats-json "$T/d.json" --metrics "127.0.0.1:$P" \
-	--eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
-LPID=$!
-BG_PIDS+=("$LPID")
+start_capture "$P" "$T/d.json" 90 -i "net_pcap0,rx_pcap=$T/in.pcap" -w "$T/out/cap.pcap" -C 1 \
+	--max-disk 6M --duration 60
 wait_running "$P" "$LPID"
-for _ in $(seq 150); do
-	scrape "$P" "$T/s.txt"
-	[ "$($MC sum "$T/s.txt" linecap_packets_received_total)" -eq "$N" ] && break
-	sleep 0.2
-done
+wait_settled "$P" "$N" "$T/s.txt"
 sleep 1.5 # a retention pass after the last file published
 scrape "$P" "$T/s.txt"
 

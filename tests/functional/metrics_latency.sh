@@ -18,28 +18,13 @@ source "$(dirname "$0")/metrics_lib.sh"
 
 N=30000
 BLOCK=1048576
-lc 60 capture -i net_null0,size=1000 -w "$T/in.pcap" -c "$N" -q --eal "$EAL"
-expect_rc 0
-
+make_input "$N" 1000
 P=$($MC free-port)
 J=$T/o.json
-timeout -k 5 90 "$LINECAP" capture -i "net_pcap0,rx_pcap=$T/in.pcap" -w "$T/o.pcap" --duration 60 \
-	-q --stats-json "$J" --metrics "127.0.0.1:$P" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
-LPID=$!
-BG_PIDS+=("$LPID")
+start_capture "$P" "$J" 90 -i "net_pcap0,rx_pcap=$T/in.pcap" -w "$T/o.pcap" --duration 60
 wait_running "$P" "$LPID"
 # the input is read to its end within seconds: every packet received and settled
-done_=
-for _ in $(seq 150); do
-	scrape "$P" "$T/s1.txt"
-	if [ "$($MC sum "$T/s1.txt" linecap_packets_received_total)" -eq "$N" ] &&
-		[ "$($MC sum "$T/s1.txt" linecap_packets_in_flight)" -eq 0 ]; then
-		done_=1
-		break
-	fi
-	sleep 0.2
-done
-[ -n "$done_" ] || { show "$T/s1.txt" 80; fail "the $N packets were not all received and settled"; }
+wait_settled "$P" "$N" "$T/s1.txt"
 sleep 2 # --flush-ms (1 s) writes the records still in the open block
 scrape "$P" "$T/s2.txt"
 $MC mono "$T/s1.txt" "$T/s2.txt" || fail "a counter or histogram bucket went down between scrapes"
