@@ -68,6 +68,7 @@ view_build(struct lc_engine *e)
 		/* --compress: the writer's own counters (live). */
 		v->writers[i].zcnt = e->writers[i].z != NULL ? &e->writers[i].z->cnt : NULL;
 		v->writers[i].zlevel = e->writers[i].zlevel;
+		v->writers[i].bw = &e->writers[i].bw;
 	}
 	view_lcores(e);
 	v->fwd.on = e->fwd.on;

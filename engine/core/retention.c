@@ -319,6 +319,12 @@ enforce(struct lc_retention *r)
 		lc_counter_add(&r->cnt.files_deleted, 1);
 		lc_counter_add(&r->cnt.bytes_deleted, size);
 	}
+	/* What could not be deleted (the stats view's gauges; /healthz reads them). */
+	__atomic_store_n(&r->cnt.kept_bytes, r->total, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->cnt.over_bytes,
+			RTE_MAX(r->total > limit ? r->total - limit : 0,
+					deficit > freed ? deficit - freed : 0),
+			__ATOMIC_RELAXED);
 }
 
 void

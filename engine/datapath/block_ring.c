@@ -47,10 +47,13 @@ submit(struct lc_writer_task *w, struct lc_wblock *b, size_t len)
 	int ret;
 
 	b->len = len;
+	b->submit_tsc = rte_rdtsc();
 	ret = m->ops->submit(m, b->wbuf, len, b->woff, (unsigned int)(b - w->blocks));
 	w->write_calls++;
 	b->state = ret == 0 ? LC_BLOCK_INFLIGHT : LC_BLOCK_FAILED;
 	b->res = ret;
+	if (ret != 0)
+		lc_bw_done(&w->bw, ret, 0, w->tsc_hz);
 }
 
 static void
@@ -58,6 +61,7 @@ mark_done(struct lc_writer_task *w, unsigned int tag, int res)
 {
 	w->blocks[tag].state = res == 0 ? LC_BLOCK_DONE : LC_BLOCK_FAILED;
 	w->blocks[tag].res = res;
+	lc_bw_done(&w->bw, res, rte_rdtsc() - w->blocks[tag].submit_tsc, w->tsc_hz);
 }
 
 /* Collect the completions of every file with writes in flight. */

@@ -45,6 +45,7 @@ struct lc_wblock {
 	bool last_of_file;     /* its retirement completes a rotated file */
 	enum lc_block_state state;
 	int res;
+	uint64_t submit_tsc; /* when it was last submitted (block write latency) */
 	/* Records that end in this block, per ring: written when it retires. */
 	uint32_t pend[LC_WRITER_MAX_RINGS];
 	uint64_t pend_bytes[LC_WRITER_MAX_RINGS];

@@ -15,6 +15,7 @@
 #include <rte_common.h>
 
 #include <linecap/block_hook.h>
+#include <linecap/block_writes.h>
 #include <linecap/config.h>
 #include <linecap/sink.h>
 #include <linecap/stats.h>
@@ -127,6 +128,7 @@ struct lc_writer_task {
 	bool o_direct;	       /* opened with O_DIRECT */
 	uint64_t write_calls;
 	int last_errno;
+	struct lc_block_writes bw; /* block write latency and failures (stats view) */
 
 	/* Block ring (datapath/block_ring.c). */
 	struct lc_wblock blocks[LC_WRITER_BLOCKS];

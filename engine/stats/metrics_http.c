@@ -197,7 +197,7 @@ serve_health(struct lc_metrics *m, struct MHD_Connection *conn)
 {
 	const struct lc_stats_view *v = lc_stats_enter();
 	char why[160] = "ok";
-	struct lc_totals t;
+	struct lc_health_in in;
 	bool ok = false;
 
 	if (v == NULL)
@@ -207,8 +207,8 @@ serve_health(struct lc_metrics *m, struct MHD_Connection *conn)
 	else if (lc_counter_read(&v->end_ns) != 0)
 		snprintf(why, sizeof(why), "capture ended");
 	else {
-		lc_stats_totals(v, &t);
-		ok = lc_health_check(&m->health, &t, mono_s(), why, sizeof(why));
+		lc_health_read(v, &in);
+		ok = lc_health_check(&m->health, &in, mono_s(), why, sizeof(why));
 	}
 	lc_stats_leave();
 	return reply_text(conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, why);

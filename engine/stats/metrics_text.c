@@ -37,7 +37,7 @@ put_label(FILE *f, const char *name, const char *val)
 static void
 family(FILE *f, const char *name, const char *type, const char *help)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+	lc_metrics_family(f, name, type, help);
 }
 
 /* The port and queue labels of rx task `r`. */
@@ -256,4 +256,5 @@ lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	in_flight(f, v);
 	outputs(f, v, outdir);
 	compression(f, v);
+	lc_metrics_render_disk(f, v);
 }

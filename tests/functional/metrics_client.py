@@ -5,9 +5,16 @@
   hold PORT SECONDS           listen on 127.0.0.1:PORT for SECONDS (a busy port)
   sum FILE NAME [K=V ...]     sum of the samples of NAME (labels K=V all matching) in a
                               text-format scrape; fails if there is none
-  mono OLD NEW                every *_total sample of OLD is in NEW and not smaller
+  mono OLD NEW                every counter sample of OLD (*_total, and a histogram's
+                              _bucket, _count, _sum) is in NEW and not smaller
   hostile PORT ROUNDS         malformed requests, a huge URL, a slowloris flood, ROUNDS
-                              times; prints what each kind got back"""
+                              times; prints what each kind got back
+  hist FILE NAME              the histogram NAME in a scrape: for each series, buckets
+                              that never go down as `le` grows, a +Inf bucket equal to
+                              NAME_count, a NAME_sum; prints "LABELS COUNT SUM" per series
+  dash FILE.json SCRAPE...    a Grafana dashboard: panels with targets, every expr names
+                              only linecap_* series that occur in one of the scrapes;
+                              prints each expr, Grafana's variables replaced, for promtool"""
 import re
 import socket
 import sys
@@ -49,7 +56,7 @@ def cmd_mono(old, new):
     a, b = samples(old), samples(new)
     bad = 0
     for key, v in a.items():
-        if not key[0].endswith('_total'):
+        if not key[0].endswith(('_total', '_bucket', '_count', '_sum')):
             continue
         if key not in b:
             print(f'series {key} disappeared', file=sys.stderr)
@@ -118,6 +125,78 @@ def cmd_hostile(port, rounds):
         print(f'  {kind}: {", ".join(sorted(got))}')
 
 
+def cmd_hist(path, name):
+    series = {}
+    for (nm, labels), v in samples(path).items():
+        d = dict(labels)
+        if nm == name + '_bucket':
+            le = d.pop('le')
+            key = tuple(sorted(d.items()))
+            series.setdefault(key, {}).setdefault('b', []).append(
+                (float('inf') if le == '+Inf' else float(le), v))
+        elif nm in (name + '_sum', name + '_count'):
+            series.setdefault(labels, {})[nm[len(name) + 1:]] = v
+    if not series:
+        sys.exit(f'{path}: no histogram {name}')
+    for key, h in sorted(series.items()):
+        b = sorted(h.get('b', []))
+        if not b or b[-1][0] != float('inf'):
+            sys.exit(f'{name}{dict(key)}: no +Inf bucket')
+        for (le0, v0), (le1, v1) in zip(b, b[1:]):
+            if v1 < v0:
+                sys.exit(f'{name}{dict(key)}: bucket le={le1} ({v1}) < le={le0} ({v0})')
+        if 'count' not in h or 'sum' not in h:
+            sys.exit(f'{name}{dict(key)}: _count or _sum missing')
+        if h['count'] != b[-1][1]:
+            sys.exit(f'{name}{dict(key)}: _count {h["count"]} != +Inf bucket {b[-1][1]}')
+        lab = ','.join(f'{k}={val}' for k, val in key)
+        print(f'{lab or "-"} {int(h["count"])} {h["sum"]:.9f}')
+
+
+METRIC = re.compile(r'\b(linecap_[a-zA-Z0-9_]+)\b')
+
+
+def cmd_dash(dash, *scrapes):
+    import json
+    with open(dash, encoding='utf-8') as f:
+        d = json.load(f)
+    names = set()
+    for sc in scrapes:
+        names.update(nm for nm, _ in samples(sc))
+    panels = list(d.get('panels', []))
+    for p in list(panels):
+        panels.extend(p.get('panels', []))  # rows
+    exprs = []
+    for p in panels:
+        if p.get('type') == 'row':
+            continue
+        if not p.get('title') or not p.get('targets'):
+            sys.exit(f'{dash}: panel {p.get("id")} has no title or no targets')
+        for t in p['targets']:
+            if not t.get('expr'):
+                sys.exit(f'{dash}: panel {p["title"]!r}: a target without expr')
+            exprs.append((p['title'], t['expr']))
+    for v in d.get('templating', {}).get('list', []):
+        q = v.get('query')
+        if isinstance(q, dict):
+            q = q.get('query')
+        if v.get('type') == 'query' and q:
+            m = re.match(r'label_values\((.*),\s*\w+\)$', q)
+            exprs.append((f'variable {v["name"]}', m.group(1) if m else q))
+    if len(exprs) < 8:
+        sys.exit(f'{dash}: only {len(exprs)} queries')
+    bad = 0
+    for title, e in exprs:
+        for nm in METRIC.findall(e):
+            if nm not in names:
+                print(f'{dash}: {title!r}: {nm} is not exported by linecap', file=sys.stderr)
+                bad += 1
+        e = re.sub(r'\$__(rate_interval|interval|range)', '5m', e)
+        e = re.sub(r'\$\{?(\w+)\}?', 'x', e)
+        print(e.replace('\n', ' '))
+    sys.exit(1 if bad else 0)
+
+
 def cmd_free_port():
     s = socket.socket()
     s.bind(('127.0.0.1', 0))
@@ -134,7 +213,8 @@ def cmd_hold(port, secs):
 
 
 def main():
-    cmds = {'sum': cmd_sum, 'mono': cmd_mono, 'hostile': cmd_hostile,
+    cmds = {'sum': cmd_sum, 'mono': cmd_mono, 'hostile': cmd_hostile, 'hist': cmd_hist,
+            'dash': cmd_dash,
             'free-port': cmd_free_port, 'hold': cmd_hold}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         sys.exit(__doc__)

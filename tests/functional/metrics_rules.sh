@@ -11,7 +11,7 @@ D=$(cd "$(dirname "$0")" && pwd)
 RULES=$D/../../docs/k8s/linecap-alerts.yaml
 check promtool check rules "$RULES"
 check promtool test rules "$D/metrics_rules.yaml"
-ok "alert rules: promtool check rules and 6 promtool unit tests pass"
+ok "alert rules: promtool check rules and 8 promtool unit tests pass"
 # the test must be able to fail: a rule file whose ring_full alert never fires
 sed 's/rate(linecap_packets_dropped_total\[5m\])) > 0/rate(linecap_packets_dropped_total[5m])) > 1e9/' \
 	"$RULES" >"$T/broken.yaml"

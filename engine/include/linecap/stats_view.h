@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linecap/block_writes.h>
 #include <linecap/compress.h>
 #include <linecap/config.h>
 #include <linecap/stats.h>
@@ -71,6 +72,8 @@ struct lc_view_writer {
 	/* --compress (fixed: NULL / 0 without it) */
 	const struct lc_compress_counters *zcnt; /* live: owned by the writer's thread */
 	int zlevel;				 /* fixed: the zstd level */
+	/* live: block write latency and refused writes, owned by the writer's thread */
+	const struct lc_block_writes *bw;
 };
 
 /* The --forward port. */
@@ -89,6 +92,9 @@ struct lc_view_forward {
 struct lc_retention_counters {
 	uint64_t files_deleted; /* capture files (their FILE.idx went with them) */
 	uint64_t bytes_deleted; /* bytes of those capture files, sidecars not included */
+	/* gauges, stored (relaxed) after every pass: */
+	uint64_t kept_bytes; /* the finished files and their sidecars left */
+	uint64_t over_bytes; /* how far the budget is still exceeded, 0 = kept */
 };
 
 /* --max-disk / --min-free. */
