@@ -29,6 +29,15 @@
 #include "datapath/tstamp.h"
 #include "datapath/writer_file.h"
 
+/* --upload's guard (lc_retention_set_guard); NULL: none. */
+static const struct lc_retention_guard *guard;
+
+void
+lc_retention_set_guard(const struct lc_retention_guard *g)
+{
+	__atomic_store_n(&guard, g, __ATOMIC_RELEASE);
+}
+
 /* Unpublished files per writer: every file slot, plus one in the queue. */
 #define RESERVE_FILES (LC_WRITER_FILES + 1)
 
@@ -37,6 +46,7 @@
 /* A finished file of this capture. */
 struct ret_file {
 	char name[NAME_MAX + 1];
+	bool gone;	    /* deleted in this pass */
 	uint64_t size, idx; /* the file, its FILE.idx (0 if none) */
 	int64_t mtime_ns;
 };
@@ -121,6 +131,7 @@ add_file(struct lc_retention *r, int dfd, const char *name)
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	snprintf(idx, sizeof(idx), "%s.idx", name);
 	isz = reg_size(dfd, idx, NULL);
+	f->gone = false;
 	f->size = (uint64_t)size;
 	f->idx = isz > 0 ? (uint64_t)isz : 0;
 	if (f->size > r->largest)
@@ -187,6 +198,7 @@ warn_once(struct lc_retention *r, const char *what, const char *name, int errnum
 static void
 enforce(struct lc_retention *r)
 {
+	const struct lc_retention_guard *g = __atomic_load_n(&guard, __ATOMIC_ACQUIRE);
 	uint64_t total, limit, deficit, freed = 0, res = reserve(r);
 	DIR *d = opendir(r->dir);
 	size_t i;
@@ -202,10 +214,17 @@ enforce(struct lc_retention *r)
 	}
 	limit = r->max_disk == 0 ? UINT64_MAX : r->max_disk > res ? r->max_disk - res : 0;
 	deficit = free_deficit(r);
-	for (i = 0; i < r->nb_files && (total > limit || freed < deficit); i++) {
-		const struct ret_file *f = &r->files[i];
+	/* The first round spares files not uploaded yet (--upload); the second takes them. */
+	for (i = 0; i < 2 * r->nb_files && (total > limit || freed < deficit); i++) {
+		struct ret_file *f = &r->files[i % r->nb_files];
+		bool pending = g != NULL && !f->gone && g->pending(f->name, g->arg);
 		char idx[NAME_MAX + 8];
 
+		if (f->gone || (pending && i < r->nb_files))
+			continue;
+		f->gone = true;
+		if (pending)
+			g->lost(f->name, g->arg);
 		if (unlinkat(dirfd(d), f->name, 0) != 0 && errno != ENOENT) {
 			warn_once(r, "cannot delete", f->name, errno);
 			continue;

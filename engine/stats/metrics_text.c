@@ -14,6 +14,7 @@
 #include <rte_version.h>
 
 #include <linecap/pmd_profile.h>
+#include <linecap/upload.h>
 
 #include "lc_build_config.h"
 #include "stats/metrics_priv.h"
@@ -176,6 +177,39 @@ outputs(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	fprintf(f, "} %" PRIu64 "\n", (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize);
 }
 
+/* --upload (engine/upload/): uploads, failures, files lost before upload, the backlog. */
+static void
+upload(FILE *f)
+{
+	const struct lc_upload_counters *c = lc_upload_counters();
+
+	if (c == NULL)
+		return;
+	family(f, "linecap_upload_files_total", "counter",
+			"Capture files uploaded to object storage and verified (with their "
+			"index).");
+	fprintf(f, "linecap_upload_files_total %" PRIu64 "\n", lc_counter_read(&c->files_uploaded));
+	family(f, "linecap_upload_bytes_total", "counter", "Bytes uploaded, indexes included.");
+	fprintf(f, "linecap_upload_bytes_total %" PRIu64 "\n", lc_counter_read(&c->bytes_uploaded));
+	family(f, "linecap_upload_failures_total", "counter",
+			"Upload attempts that failed (each is retried with back-off).");
+	fprintf(f, "linecap_upload_failures_total %" PRIu64 "\n", lc_counter_read(&c->failures));
+	family(f, "linecap_upload_files_lost_total", "counter",
+			"Finished files deleted (-W, --max-disk) before they were uploaded.");
+	fprintf(f, "linecap_upload_files_lost_total %" PRIu64 "\n",
+			lc_counter_read(&c->files_lost_unuploaded));
+	family(f, "linecap_upload_backlog_files", "gauge", "Finished files waiting for upload.");
+	fprintf(f, "linecap_upload_backlog_files %" PRIu64 "\n",
+			lc_counter_read(&c->backlog_files));
+	family(f, "linecap_upload_backlog_bytes", "gauge",
+			"Bytes of the files waiting for upload.");
+	fprintf(f, "linecap_upload_backlog_bytes %" PRIu64 "\n",
+			lc_counter_read(&c->backlog_bytes));
+	family(f, "linecap_upload_backlog_oldest_seconds", "gauge",
+			"Age of the oldest file waiting for upload (0: none).");
+	fprintf(f, "linecap_upload_backlog_oldest_seconds %.3f\n", lc_upload_backlog_age(c));
+}
+
 /* The counters with one sample per rx task or per ring, in the order served. */
 struct counter_family {
 	const char *name, *help;
@@ -233,4 +267,5 @@ lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
 	drops(f, v);
 	in_flight(f, v);
 	outputs(f, v, outdir);
+	upload(f);
 }
