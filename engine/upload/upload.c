@@ -40,6 +40,12 @@ clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t
+lc_up_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
 double
 lc_upload_backlog_age(const struct lc_upload_counters *c)
 {
@@ -216,7 +222,8 @@ lc_upload_hook(struct lc_upload *u, struct lc_block_hook *h)
 static int
 upload_one(struct lc_upload *u, const char *name, uint64_t *bytes)
 {
-	char path[PATH_MAX + NAME_MAX + 16], obj[NAME_MAX + 8], key[1024], why[256] = "key too long";
+	char path[PATH_MAX + NAME_MAX + 16], obj[NAME_MAX + 8], key[1024],
+			why[256] = "key too long";
 	struct stat st;
 	int i;
 

@@ -45,6 +45,7 @@ struct lc_upload {
 void lc_up_enqueue_locked(struct lc_upload *u, const char *path);
 void lc_up_forget_locked(struct lc_upload *u, const char *name, bool absent_lost);
 void lc_up_keep_local_locked(struct lc_upload *u);
+uint64_t lc_up_now_ns(void); /* CLOCK_MONOTONIC, as drain_until */
 
 /* upload_scan.c */
 void lc_up_scan_setup(struct lc_upload *u, const struct lc_stats_view *v,

@@ -167,10 +167,10 @@ lc_up_scan(struct lc_upload *u)
 
 		pthread_mutex_lock(&u->mu);
 		known = lc_up_state_has(&u->st, v[i].name);
-		stop = u->stop;
+		stop = u->stop && lc_up_now_ns() >= u->drain_until;
 		pthread_mutex_unlock(&u->mu);
 		if (stop)
-			break; /* the rest waits for the next run */
+			break; /* past the drain time: the rest waits for the next run */
 		if (known)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", u->st.dir, v[i].name);
