@@ -22,7 +22,8 @@ metric() { # NAME: its value on /metrics
 	curl -s "http://127.0.0.1:$MPORT/metrics" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
-timeout -k 5 240 "$LINECAP" capture -i lo -w "$D/cap.pcap" -C 1 -B 16384 "${UP[@]}" \
+# Not under timeout(1): it would turn our SIGINT into a SIGKILL 5 s later, mid-drain.
+"$LINECAP" capture -i lo -w "$D/cap.pcap" -C 1 -B 16384 "${UP[@]}" \
 	--metrics "127.0.0.1:$MPORT" --upload-drain 150 --stats-json "$T/o.json" \
 	"udp dst port $PORT" >"$LC_OUT" 2>"$LC_ERR" &
 pid=$!
