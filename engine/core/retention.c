@@ -216,7 +216,7 @@ enforce(struct lc_retention *r)
 	deficit = free_deficit(r);
 	/* The first round spares files not uploaded yet (--upload); the second takes them. */
 	for (i = 0; i < 2 * r->nb_files && (total > limit || freed < deficit); i++) {
-		struct ret_file *f = &r->files[i % r->nb_files];
+		struct ret_file *f = &r->files[i < r->nb_files ? i : i - r->nb_files];
 		bool pending = g != NULL && !f->gone && g->pending(f->name, g->arg);
 		char idx[NAME_MAX + 8];
 

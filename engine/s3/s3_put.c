@@ -197,17 +197,19 @@ static int
 put_open(struct put *p, const struct lc_s3_conf *conf, const char *path)
 {
 	struct stat st;
+	size_t buf;
 
 	p->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (p->fd < 0 || fstat(p->fd, &st) != 0)
 		return fail(p, path, NULL);
 	p->size = (uint64_t)st.st_size;
-	p->part = conf->part_size;
+	p->part = conf->part_size != 0 ? conf->part_size : 16u << 20;
 	while (p->size > p->part * MAX_PARTS)
 		p->part *= 2;
 	p->nb_parts = p->size == 0 ? 1 : (unsigned int)((p->size + p->part - 1) / p->part);
 	p->md5 = calloc(p->nb_parts, sizeof(*p->md5));
-	p->buf = malloc(p->size < p->part ? (p->size ? p->size : 1) : p->part);
+	buf = p->size < p->part ? p->size : p->part;
+	p->buf = malloc(buf > 0 ? buf : 1);
 	if (p->md5 == NULL || p->buf == NULL)
 		return fail(p, "memory", NULL);
 	return 0;

@@ -424,39 +424,55 @@ lc_upload_stop(struct lc_upload *u)
 	u->running = false;
 }
 
-void
-lc_upload_summary(FILE *f)
+/* A snapshot: uploaded files, bytes, failures, lost, backlog files, bytes. NULL: off. */
+static const struct lc_upload_counters *
+snapshot(uint64_t v[6])
 {
 	const struct lc_upload_counters *c = lc_upload_counters();
 
+	if (c != NULL) {
+		v[0] = lc_counter_read(&c->files_uploaded);
+		v[1] = lc_counter_read(&c->bytes_uploaded);
+		v[2] = lc_counter_read(&c->failures);
+		v[3] = lc_counter_read(&c->files_lost_unuploaded);
+		v[4] = lc_counter_read(&c->backlog_files);
+		v[5] = lc_counter_read(&c->backlog_bytes);
+	}
+	return c;
+}
+
+void
+lc_upload_summary(FILE *f)
+{
+	const struct lc_upload_counters *c;
+	uint64_t v[6];
+
+	c = snapshot(v);
 	if (c == NULL)
 		return;
 	fprintf(f,
 			"upload: %" PRIu64 " files (%" PRIu64 " bytes) uploaded, %" PRIu64
 			" failed attempts, %" PRIu64 " files lost before upload; backlog %" PRIu64
 			" files, %" PRIu64 " bytes, oldest %.1f s\n",
-			lc_counter_read(&c->files_uploaded), lc_counter_read(&c->bytes_uploaded),
-			lc_counter_read(&c->failures), lc_counter_read(&c->files_lost_unuploaded),
-			lc_counter_read(&c->backlog_files), lc_counter_read(&c->backlog_bytes),
-			lc_upload_backlog_age(c));
+			v[0], v[1], v[2], v[3], v[4], v[5], lc_upload_backlog_age(c));
 }
 
 void
 lc_upload_json(FILE *f)
 {
-	const struct lc_upload_counters *c = lc_upload_counters();
+	static const char *const keys[6] = {"files_uploaded", "bytes_uploaded", "failures",
+			"files_lost_unuploaded", "backlog_files", "backlog_bytes"};
+	const struct lc_upload_counters *c;
+	uint64_t v[6];
+	unsigned int i;
 
+	c = snapshot(v);
 	if (c == NULL)
 		return;
-	fprintf(f,
-			"  \"upload\": {\"files_uploaded\": %" PRIu64
-			", \"bytes_uploaded\": %" PRIu64 ", \"failures\": %" PRIu64
-			", \"files_lost_unuploaded\": %" PRIu64 ", \"backlog_files\": %" PRIu64
-			", \"backlog_bytes\": %" PRIu64 ", \"backlog_oldest_s\": %.3f},\n",
-			lc_counter_read(&c->files_uploaded), lc_counter_read(&c->bytes_uploaded),
-			lc_counter_read(&c->failures), lc_counter_read(&c->files_lost_unuploaded),
-			lc_counter_read(&c->backlog_files), lc_counter_read(&c->backlog_bytes),
-			lc_upload_backlog_age(c));
+	fputs("  \"upload\": {", f);
+	for (i = 0; i < 6; i++)
+		fprintf(f, "\"%s\": %" PRIu64 ", ", keys[i], v[i]);
+	fprintf(f, "\"backlog_oldest_s\": %.3f},\n", lc_upload_backlog_age(c));
 }
 
 void

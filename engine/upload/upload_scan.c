@@ -111,10 +111,9 @@ static int
 by_mtime(const void *a, const void *b)
 {
 	const struct scan_ent *x = a, *y = b;
+	int c = (x->mtime_ns > y->mtime_ns) - (x->mtime_ns < y->mtime_ns);
 
-	if (x->mtime_ns != y->mtime_ns)
-		return x->mtime_ns < y->mtime_ns ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return c != 0 ? c : strcmp(x->name, y->name);
 }
 
 /* This capture's finished files in the directory, oldest first. */
