@@ -38,7 +38,7 @@ opt_disk_size(const struct lc_opt *o, void *base, const char *val, struct lc_err
 	uint64_t *field = lc_opt_field(o, base);
 	const char *u;
 	double n, mult = 1;
-	char *end;
+	char *end, label[64];
 
 	errno = 0;
 	n = strtod(val, &end);
@@ -49,9 +49,9 @@ opt_disk_size(const struct lc_opt *o, void *base, const char *val, struct lc_err
 	}
 	if (errno != 0 || end == val || *end != '\0' || !(n > 0) || n * mult > 1e18 || n * mult < 1)
 		return lc_error_set(err, LC_ERR_USAGE,
-				"--max-disk '%s': expected a size in bytes > 0, with an optional "
+				"%s '%s': expected a size in bytes > 0, with an optional "
 				"k, M, G or T suffix",
-				val);
+				lc_opt_label(o, label, sizeof(label)), val);
 	*field = (uint64_t)(n * mult);
 	return 0;
 }
@@ -199,6 +199,17 @@ static const struct lc_opt capture_opts[] = {
 		{OPT(0, "source", LC_OPT_ENUM), CLI(conf.source), .names = source_names},
 		{OPT(0, "forward", LC_OPT_FUNC), CLI(conf.forward), .fn = opt_forward},
 		{OPT(0, "metrics", LC_OPT_STR), CLI(metrics), .bad = "expected ADDR:PORT"},
+		/* --upload (engine/upload/) */
+		{OPT(0, "upload", LC_OPT_STR), CLI(upload.url),
+				.bad = "expected s3://BUCKET/PREFIX"},
+		{OPT(0, "s3-endpoint", LC_OPT_STR), CLI(upload.endpoint), .bad = "expected a URL"},
+		{OPT(0, "s3-credentials", LC_OPT_STR), CLI(upload.creds_file),
+				.bad = "bad file name"},
+		{OPT(0, "s3-part-size", LC_OPT_UINT), CLI(upload.part_mb), .min = 5, .max = 5120},
+		{OPT(0, "node", LC_OPT_STR), CLI(upload.node), .bad = "bad node name"},
+		{OPT(0, "keep-local", LC_OPT_FUNC), CLI(upload.keep_local), .fn = opt_disk_size},
+		{OPT(0, "upload-drain", LC_OPT_NUM), CLI(upload.drain_s), .fmin = 0, .fmax = 86400,
+				.bad = "a number of seconds >= 0"},
 };
 
 static const struct lc_opt_cmd capture_cmd = LC_OPT_CMD(capture_opts, "", " (see --help)");
@@ -241,6 +252,8 @@ cli_defaults(struct lc_cli *cli)
 	memset(cli, 0, sizeof(*cli));
 	lc_capture_conf_init(&cli->conf);
 	cli->file_mode = 0600;
+	cli->upload.part_mb = 16;
+	cli->upload.drain_s = 60;
 }
 
 int

@@ -11,13 +11,15 @@
 
 #include "cli/opts.h"
 #include "cli/privs.h"
+#include "upload/upload.h"
 
 struct lc_cli {
 	struct lc_capture_conf conf;
 	bool verbose;
-	struct lc_privs privs; /* -Z */
-	mode_t file_mode;      /* --file-mode: output files are created with it */
-	char metrics[128];     /* --metrics ADDR:PORT, "" = off (cli/capture.c) */
+	struct lc_privs privs;	      /* -Z */
+	mode_t file_mode;	      /* --file-mode: output files are created with it */
+	char metrics[128];	      /* --metrics ADDR:PORT, "" = off (cli/capture.c) */
+	struct lc_upload_opts upload; /* --upload and its companions (engine/upload/) */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/supervise.h"
 #include "index/idx_capture.h"
+#include "upload/upload.h"
 
 /* Why this path: printed once the capture is set up (an error stays one line). */
 static char source_why[512];
@@ -158,6 +159,24 @@ drop_privileges(struct lc_engine *e, const struct lc_cli *cli, bool *json_create
 	return lc_privs_drop(&cli->privs, err);
 }
 
+/* --upload and its companions: checked, credentials read, the endpoint asked. */
+static int
+upload_check(const struct lc_cli *cli, struct lc_s3_conf *s3, struct lc_error *err)
+{
+	const struct lc_upload_opts *o = &cli->upload;
+
+	if (o->url[0] == '\0') {
+		if (o->endpoint[0] != '\0' || o->keep_local != 0 || o->node[0] != '\0' ||
+				o->creds_file[0] != '\0')
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--s3-endpoint, --node, --s3-credentials and --keep-local "
+					"need --upload s3://BUCKET/PREFIX");
+		return 0;
+	}
+	return lc_upload_prepare(o, cli->conf.output,
+			cli->conf.rotate_bytes != 0 || cli->conf.rotate_secs != 0, s3, err);
+}
+
 /* After join: summary, JSON, and the exit status the run earned. */
 static int
 report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
@@ -168,6 +187,7 @@ report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
 	if (lc_engine_output_closed(e))
 		fprintf(stderr, "linecap: the reader of the output went away; capture stopped\n");
 	lc_report_summary(stderr, lc_engine_stats_view(e));
+	lc_upload_summary(stderr);
 	if (c->stats_json[0] != '\0' &&
 			lc_report_json(c->stats_json, lc_engine_stats_view(e), &err) < 0)
 		rc = lc_cli_fail(&err);
@@ -178,34 +198,61 @@ report(struct lc_engine *e, const struct lc_capture_conf *c, int rc)
 	return rc;
 }
 
-/* --index: the index thread and the hook that feeds it. NULL with err set. */
-static struct lc_idx_capture *
-index_setup(struct lc_engine *e, struct lc_error *err)
+/*
+ * The sealed-block hook: --index's, wrapped by --upload's (which chains it),
+ * and their threads. 0, or -1 with err set (*icp is then NULL).
+ */
+static int
+hooks_setup(struct lc_engine *e, const struct lc_cli *cli, struct lc_upload *up,
+		struct lc_idx_capture **icp, struct lc_error *err)
 {
 	const struct lc_stats_view *v = lc_engine_stats_view(e);
-	struct lc_idx_capture *ic =
-			lc_idx_capture_create(v->nb_writers, v->rotating, lc_engine_linktype(e));
-	struct lc_block_hook h;
-	int r;
+	struct lc_idx_capture *ic = NULL;
+	struct lc_block_hook h = {0};
+	int r = 0;
 
-	if (ic == NULL) {
-		lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(errno));
-		return NULL;
+	*icp = NULL;
+	if (cli->conf.index) {
+		ic = lc_idx_capture_create(v->nb_writers, v->rotating, lc_engine_linktype(e));
+		if (ic == NULL)
+			return lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(errno));
+		lc_idx_capture_hook(ic, &h);
 	}
-	lc_idx_capture_hook(ic, &h);
-	r = lc_engine_set_block_hook(e, &h);
-	if (r == 0)
+	if (up != NULL)
+		lc_upload_hook(up, &h);
+	if (h.sealed != NULL)
+		r = lc_engine_set_block_hook(e, &h);
+	if (r == 0 && ic != NULL)
 		r = lc_idx_capture_start(ic);
+	if (r == 0 && up != NULL)
+		r = lc_upload_start(up, v, &cli->conf);
 	if (r < 0) {
-		lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(-r));
+		lc_error_set(err, LC_ERR_RUNTIME, "%s: %s", ic != NULL ? "--index" : "--upload",
+				strerror(-r));
 		lc_idx_capture_destroy(ic);
-		return NULL;
+		return -1;
 	}
-	return ic;
+	*icp = ic;
+	return 0;
+}
+
+/* After join and the last index: the -w file(s) of a capture without rotation, then drain. */
+static void
+upload_finish(struct lc_engine *e, struct lc_upload *up)
+{
+	const struct lc_stats_view *v = lc_engine_stats_view(e);
+	unsigned int w;
+
+	if (up == NULL)
+		return;
+	for (w = 0; !v->rotating && w < v->nb_writers; w++)
+		if (v->writers[w].path[0] != '\0')
+			lc_upload_add(up, v->writers[w].path);
+	lc_upload_stop(up);
 }
 
 static int
-run(struct lc_engine *e, const struct lc_cli *cli)
+run(struct lc_engine *e, const struct lc_cli *cli, struct lc_upload *up)
 {
 	struct capture_run cr = {.e = e, .c = &cli->conf, .metrics = cli->metrics[0] != '\0'};
 	struct lc_idx_capture *ic = NULL;
@@ -214,7 +261,7 @@ run(struct lc_engine *e, const struct lc_cli *cli)
 	int rc = 0;
 
 	lc_cli_on_stop(capture_ops.stop, &cr);
-	if (cli->conf.index && (ic = index_setup(e, &err)) == NULL) {
+	if (hooks_setup(e, cli, up, &ic, &err) < 0) {
 		rc = lc_cli_fail(&err);
 		goto out;
 	}
@@ -236,6 +283,7 @@ run(struct lc_engine *e, const struct lc_cli *cli)
 		lc_idx_capture_stop(ic, stderr);
 		lc_idx_capture_destroy(ic);
 	}
+	upload_finish(e, up);
 	return report(e, &cli->conf, rc);
 out:
 	lc_cli_on_stop(NULL, NULL);
@@ -253,6 +301,8 @@ lc_cmd_capture(int argc, char **argv)
 	static struct lc_cli cli; /* large: keep it off the stack */
 	struct lc_lcore_plan plan = {0};
 	struct lc_metrics *m = NULL;
+	struct lc_upload *up = NULL;
+	static struct lc_s3_conf s3; /* credentials: off the stack */
 	struct lc_engine *e;
 	bool eal;
 	int rc;
@@ -267,6 +317,9 @@ lc_cmd_capture(int argc, char **argv)
 	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
 		return lc_cli_fail(&err);
 	eal = cli.conf.source == LC_SOURCE_DPDK;
+	/* Asked before the EAL: a bad URL, credentials, bucket or endpoint is exit 2. */
+	if (upload_check(&cli, &s3, &err) < 0)
+		return lc_cli_fail(&err);
 	/* Bound before the EAL: a busy port is a usage error (exit 2) with nothing started. */
 	if (cli.metrics[0] != '\0') {
 		m = lc_metrics_bind(cli.metrics, cli.conf.output, &err);
@@ -283,11 +336,23 @@ lc_cmd_capture(int argc, char **argv)
 	 * Set after the EAL is up, so DPDK's runtime directory and sockets keep theirs.
 	 */
 	umask(~cli.file_mode & 0777);
-	e = lc_engine_create(&cli.conf, eal ? &plan : NULL, stderr, &err);
+	/* Before the engine: retention asks it which files are uploaded from setup on. */
+	if (cli.upload.url[0] != '\0') {
+		up = lc_upload_create(&s3, &cli.upload, cli.conf.output,
+				cli.conf.rotate_bytes != 0 || cli.conf.rotate_secs != 0);
+		if (up == NULL)
+			lc_error_set(&err, LC_ERR_OUTPUT,
+					"--upload: journal in the -w directory: %s",
+					strerror(errno));
+	}
+	e = cli.upload.url[0] != '\0' && up == NULL
+			    ? NULL
+			    : lc_engine_create(&cli.conf, eal ? &plan : NULL, stderr, &err);
 	if (e == NULL) {
 		if (eal)
 			lc_eal_release_log(cli.verbose);
 		rc = lc_cli_fail(&err);
+		lc_upload_destroy(up);
 		lc_metrics_destroy(m);
 		if (eal)
 			lc_eal_teardown();
@@ -300,9 +365,10 @@ lc_cmd_capture(int argc, char **argv)
 	if (m != NULL && lc_metrics_start(m, &err) < 0)
 		rc = lc_cli_fail(&err);
 	else
-		rc = run(e, &cli);
+		rc = run(e, &cli, up);
 	lc_metrics_destroy(m);
 	lc_engine_destroy(e);
+	lc_upload_destroy(up);
 	if (eal)
 		lc_eal_teardown();
 	return rc;

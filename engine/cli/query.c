@@ -28,6 +28,8 @@ struct query_cli {
 	double max_mbps;
 	bool verbose;
 	char expr[EXPR_MAX];
+	char s3_endpoint[256];	   /* -r s3://...: the object store */
+	char s3_credentials[4096]; /* AWS_* KEY=VALUE file, "" = the environment */
 };
 
 #define QC(f) .off = offsetof(struct query_cli, f), .size = sizeof(((struct query_cli *)0)->f)
@@ -58,6 +60,8 @@ static const struct lc_opt query_opts[] = {
 		{OPT(0, "max-mbps", LC_OPT_NUM), QC(max_mbps), .fmin = 0.001, .fmax = 1e7},
 		{OPT('v', "verbose", LC_OPT_FLAG), QC(verbose), .min = true},
 		{OPT(0, "help", LC_OPT_HELP)},
+		{OPT(0, "s3-endpoint", LC_OPT_STR), QC(s3_endpoint), .bad = "expected a URL"},
+		{OPT(0, "s3-credentials", LC_OPT_STR), QC(s3_credentials), .bad = "bad file name"},
 };
 
 static const struct lc_opt_cmd query_cmd = LC_OPT_CMD(query_opts, "query: ", " (see query --help)");
@@ -126,6 +130,8 @@ parse(int argc, char **argv, struct query_cli *qc, struct lc_query_conf *c, stru
 	c->max_mbps = qc->max_mbps;
 	c->verbose = qc->verbose;
 	c->note = note;
+	c->s3_endpoint = qc->s3_endpoint;
+	c->s3_credentials = qc->s3_credentials;
 	return LC_CLI_RUN;
 }
 

@@ -35,6 +35,15 @@
 #include "datapath/tstamp.h"
 #include "datapath/writer_file.h"
 
+/* --upload's guard (lc_retention_set_guard); NULL: none. */
+static const struct lc_retention_guard *guard;
+
+void
+lc_retention_set_guard(const struct lc_retention_guard *g)
+{
+	__atomic_store_n(&guard, g, __ATOMIC_RELEASE);
+}
+
 /* Unpublished files per writer: every file slot, plus one in the queue. */
 #define RESERVE_FILES (LC_WRITER_FILES + 1)
 
@@ -277,11 +286,17 @@ warn_once(struct lc_retention *r, const char *what, const char *name, int errnum
 			strerror(errnum));
 }
 
-/* Delete the oldest files until they fit; counts what went. */
+/*
+ * Delete the oldest files until they fit; counts what went. With --upload's
+ * guard, the first round spares files not uploaded yet; the second takes them
+ * (counted as lost) only when the budget still cannot be met.
+ */
 static void
 enforce(struct lc_retention *r)
 {
+	const struct lc_retention_guard *g = __atomic_load_n(&guard, __ATOMIC_ACQUIRE);
 	uint64_t limit, deficit, freed = 0, res;
+	unsigned int round;
 	size_t i;
 	int e;
 
@@ -292,32 +307,42 @@ enforce(struct lc_retention *r)
 	res = reserve(r);
 	limit = r->max_disk == 0 ? UINT64_MAX : r->max_disk > res ? r->max_disk - res : 0;
 	deficit = free_deficit(r);
-	i = r->head;
-	while (i < r->nb && (r->total > limit || freed < deficit)) {
-		const struct ret_file *f = &r->files[i];
-		uint64_t size = f->size, bytes = f->size + f->idx;
-		char idx[NAME_MAX + 8];
+	for (round = 0; round < (g != NULL ? 2u : 1u); round++) {
+		i = r->head;
+		while (i < r->nb && (r->total > limit || freed < deficit)) {
+			const struct ret_file *f = &r->files[i];
+			uint64_t size = f->size, bytes = f->size + f->idx;
+			bool pending = g != NULL && g->pending(f->name, g->arg);
+			char idx[NAME_MAX + 8];
 
-		if (unlinkat(r->dfd, f->name, 0) != 0) {
-			if (errno != ENOENT) {
-				warn_once(r, "cannot delete", f->name, errno);
+			if (pending && round == 0) {
 				i++;
 				continue;
 			}
-			/* Someone else deleted it: the list is wrong, list again next time. */
-			r->stale = true;
+			if (unlinkat(r->dfd, f->name, 0) != 0) {
+				if (errno != ENOENT) {
+					warn_once(r, "cannot delete", f->name, errno);
+					i++;
+					continue;
+				}
+				/* Someone else deleted it: the list is wrong, list again next time.
+				 */
+				r->stale = true;
+				drop(r, i);
+				i = i < r->head ? r->head : i;
+				continue;
+			}
+			if (pending)
+				g->lost(f->name, g->arg);
+			snprintf(idx, sizeof(idx), "%s.idx", f->name);
+			if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
+				warn_once(r, "cannot delete", idx, errno);
 			drop(r, i);
 			i = i < r->head ? r->head : i;
-			continue;
+			freed += bytes;
+			lc_counter_add(&r->cnt.files_deleted, 1);
+			lc_counter_add(&r->cnt.bytes_deleted, size);
 		}
-		snprintf(idx, sizeof(idx), "%s.idx", f->name);
-		if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
-			warn_once(r, "cannot delete", idx, errno);
-		drop(r, i);
-		i = i < r->head ? r->head : i;
-		freed += bytes;
-		lc_counter_add(&r->cnt.files_deleted, 1);
-		lc_counter_add(&r->cnt.bytes_deleted, size);
 	}
 	/* What could not be deleted (the stats view's gauges; /healthz reads them). */
 	__atomic_store_n(&r->cnt.kept_bytes, r->total, __ATOMIC_RELAXED);

@@ -45,4 +45,20 @@ void lc_retention_service(struct lc_retention *r, bool published);
 
 void lc_retention_free(struct lc_retention *r);
 
+/*
+ * Set by an uploader (--upload), process-wide, before lc_engine_create and
+ * until after lc_engine_destroy (NULL: none). Retention deletes a file that
+ * `pending` says is not uploaded yet only when the budget cannot be met by
+ * deleting uploaded ones, and then calls `lost` for it. Both run on the
+ * rotation thread (and on the main lcore during setup); `name` has no
+ * directory.
+ */
+struct lc_retention_guard {
+	bool (*pending)(const char *name, void *arg);
+	void (*lost)(const char *name, void *arg);
+	void *arg;
+};
+
+void lc_retention_set_guard(const struct lc_retention_guard *g);
+
 #endif

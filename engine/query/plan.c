@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "query/query_priv.h"
+#include "query/query_s3.h"
 
 #define SNAPLEN 262144
 #define DLT_EN10MB_ 1
@@ -35,8 +36,8 @@ lc_query_note(const struct query *q, bool always, const char *fmt, ...)
 	q->c->note(q->c->note_arg, line);
 }
 
-static int
-add_file(struct query *q, const char *path, struct lc_error *err)
+int
+lc_query_add_file(struct query *q, const char *path, struct lc_error *err)
 {
 	struct qfile *f;
 
@@ -135,15 +136,16 @@ add_dir(struct query *q, const char *dir, struct lc_error *err)
 		qsort(names, n, sizeof(*names), cmp_name);
 	for (i = 0; i < n; i++) {
 		if (ret == 0)
-			ret = add_file(q, names[i], err);
+			ret = lc_query_add_file(q, names[i], err);
 		free(names[i]);
 	}
 	free(names);
 	return ret;
 }
 
-static bool
-unit_wanted(const struct query *q, const struct lc_idx_unit *u, uint32_t bloom_bytes, uint8_t k)
+bool
+lc_query_unit_wanted(
+		const struct query *q, const struct lc_idx_unit *u, uint32_t bloom_bytes, uint8_t k)
 {
 	unsigned int i;
 
@@ -173,7 +175,7 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 
 		lc_idx_unit_at(f->idx.buf, h, i, &u);
 		q->st->units++;
-		if (!unit_wanted(q, &u, h->bloom_bytes, h->bloom_k))
+		if (!lc_query_unit_wanted(q, &u, h->bloom_bytes, h->bloom_k))
 			continue;
 		f->cand[f->nb_cand++] = i;
 		q->st->units_visited++;
@@ -320,17 +322,22 @@ lc_query_plan(struct query *q, struct lc_error *err)
 	unsigned int i;
 	uint32_t lt;
 
+	lc_narrow_derive(q->c->expr, &q->narrow); /* before the inputs: S3 fetches by it */
 	for (i = 0; i < q->c->nb_inputs; i++) {
 		struct stat st;
 		const char *in = q->c->inputs[i];
 
+		if (lc_query_is_s3(in)) {
+			if (lc_query_s3_add(q, in, err) < 0)
+				return -1;
+			continue;
+		}
 		if (stat(in, &st) != 0)
 			return lc_error_set(err, LC_ERR_INPUT, "cannot read %s: %s", in,
 					strerror(errno));
-		if ((S_ISDIR(st.st_mode) ? add_dir(q, in, err) : add_file(q, in, err)) < 0)
+		if ((S_ISDIR(st.st_mode) ? add_dir(q, in, err) : lc_query_add_file(q, in, err)) < 0)
 			return -1;
 	}
-	lc_narrow_derive(q->c->expr, &q->narrow);
 	q->st->narrowed = q->narrow.nb > 0;
 	for (i = 0; i < q->nb_files; i++) {
 		struct lc_error ferr = {0};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "query/query_priv.h"
+#include "query/query_s3.h"
 
 #define DLT_EN10MB_ 1
 
@@ -58,5 +59,6 @@ lc_query_run(const struct lc_query_conf *c, struct lc_query_stats *st, struct lc
 	if (q.out.f != NULL && lc_qout_close(&q.out, ret == 0 ? err : &(struct lc_error){0}) < 0)
 		ret = -1;
 	lc_query_free(&q);
+	lc_query_s3_cleanup();
 	return ret;
 }

@@ -9,6 +9,7 @@
  * are read only in their candidate units (time range, and the Bloom filter
  * when the expression requires keys); every candidate packet then goes
  * through the compiled BPF, so the result is exact. A file tool: no EAL.
+ * Inputs may also be s3://BUCKET/PREFIX[/NODE] URLs (query_s3.h).
  */
 
 #include <stdbool.h>
@@ -31,6 +32,8 @@ struct lc_query_conf {
 	bool verbose;	 /* notes about the plan, not only warnings */
 	lc_query_note_fn note;
 	void *note_arg;
+	const char *s3_endpoint;    /* -r s3://...: --s3-endpoint URL (query_s3.c) */
+	const char *s3_credentials; /* --s3-credentials FILE, NULL: the environment */
 };
 
 struct lc_query_stats {

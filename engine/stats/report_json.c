@@ -7,6 +7,7 @@
 
 #include <linecap/pmd_profile.h>
 #include <linecap/report.h>
+#include <linecap/upload.h>
 
 #include "stats/json.h"
 
@@ -172,6 +173,7 @@ lc_report_json(const char *path, const struct lc_stats_view *v, struct lc_error 
 				lc_counter_read(&v->retention.cnt->files_deleted),
 				lc_counter_read(&v->retention.cnt->bytes_deleted));
 	json_compress(f, v);
+	lc_upload_json(f); /* --upload: "upload": {...}, */
 	json_ports(f, v);
 	json_writers(f, v);
 	fprintf(f, "}\n");
