@@ -197,106 +197,103 @@ compression(FILE *f, const struct lc_stats_view *v)
 				fprintf(f, "%s{writer=\"%u\"} %" PRIu64 "\n", names[k], w,
 						k == 0 ? z.bytes_in : z.bytes_out);
 	}
-	/* --upload (engine/upload/): uploads, failures, files lost before upload, the backlog. */
-	static void upload(FILE * f)
-	{
-		const struct lc_upload_counters *c = lc_upload_counters();
+}
 
-		if (c == NULL)
-			return;
-		family(f, "linecap_upload_files_total", "counter",
-				"Capture files uploaded to object storage and verified (with their "
-				"index).");
-		fprintf(f, "linecap_upload_files_total %" PRIu64 "\n",
-				lc_counter_read(&c->files_uploaded));
-		family(f, "linecap_upload_bytes_total", "counter",
-				"Bytes uploaded, indexes included.");
-		fprintf(f, "linecap_upload_bytes_total %" PRIu64 "\n",
-				lc_counter_read(&c->bytes_uploaded));
-		family(f, "linecap_upload_failures_total", "counter",
-				"Upload attempts that failed (each is retried with back-off).");
-		fprintf(f, "linecap_upload_failures_total %" PRIu64 "\n",
-				lc_counter_read(&c->failures));
-		family(f, "linecap_upload_files_lost_total", "counter",
-				"Finished files deleted (-W, --max-disk) before they were "
-				"uploaded.");
-		fprintf(f, "linecap_upload_files_lost_total %" PRIu64 "\n",
-				lc_counter_read(&c->files_lost_unuploaded));
-		family(f, "linecap_upload_backlog_files", "gauge",
-				"Finished files waiting for upload.");
-		fprintf(f, "linecap_upload_backlog_files %" PRIu64 "\n",
-				lc_counter_read(&c->backlog_files));
-		family(f, "linecap_upload_backlog_bytes", "gauge",
-				"Bytes of the files waiting for upload.");
-		fprintf(f, "linecap_upload_backlog_bytes %" PRIu64 "\n",
-				lc_counter_read(&c->backlog_bytes));
-		family(f, "linecap_upload_backlog_oldest_seconds", "gauge",
-				"Age of the oldest file waiting for upload (0: none).");
-		fprintf(f, "linecap_upload_backlog_oldest_seconds %.3f\n",
-				lc_upload_backlog_age(c));
+/* --upload (engine/upload/): uploads, failures, files lost before upload, the backlog. */
+static void
+upload(FILE *f)
+{
+	const struct lc_upload_counters *c = lc_upload_counters();
+
+	if (c == NULL)
+		return;
+	family(f, "linecap_upload_files_total", "counter",
+			"Capture files uploaded to object storage and verified (with their "
+			"index).");
+	fprintf(f, "linecap_upload_files_total %" PRIu64 "\n", lc_counter_read(&c->files_uploaded));
+	family(f, "linecap_upload_bytes_total", "counter", "Bytes uploaded, indexes included.");
+	fprintf(f, "linecap_upload_bytes_total %" PRIu64 "\n", lc_counter_read(&c->bytes_uploaded));
+	family(f, "linecap_upload_failures_total", "counter",
+			"Upload attempts that failed (each is retried with back-off).");
+	fprintf(f, "linecap_upload_failures_total %" PRIu64 "\n", lc_counter_read(&c->failures));
+	family(f, "linecap_upload_files_lost_total", "counter",
+			"Finished files deleted (-W, --max-disk) before they were "
+			"uploaded.");
+	fprintf(f, "linecap_upload_files_lost_total %" PRIu64 "\n",
+			lc_counter_read(&c->files_lost_unuploaded));
+	family(f, "linecap_upload_backlog_files", "gauge", "Finished files waiting for upload.");
+	fprintf(f, "linecap_upload_backlog_files %" PRIu64 "\n",
+			lc_counter_read(&c->backlog_files));
+	family(f, "linecap_upload_backlog_bytes", "gauge",
+			"Bytes of the files waiting for upload.");
+	fprintf(f, "linecap_upload_backlog_bytes %" PRIu64 "\n",
+			lc_counter_read(&c->backlog_bytes));
+	family(f, "linecap_upload_backlog_oldest_seconds", "gauge",
+			"Age of the oldest file waiting for upload (0: none).");
+	fprintf(f, "linecap_upload_backlog_oldest_seconds %.3f\n", lc_upload_backlog_age(c));
+}
+
+/* The counters with one sample per rx task or per ring, in the order served. */
+struct counter_family {
+	const char *name, *help;
+	size_t off; /* in lc_rx_counters, or lc_ring_counters if `ring` */
+	bool ring;
+	bool forward; /* only with --forward */
+};
+
+static const struct counter_family counters[] = {
+		{"linecap_packets_received_total",
+				"Packets the rx task received (libpcap path: ps_recv).",
+				RX(received), false, false},
+		{"linecap_received_bytes_total", "Wire bytes of received packets.", RX(rx_bytes),
+				false, false},
+		{"linecap_packets_filtered_total",
+				"Packets the filter rejected (libpcap path: also those "
+				"past -c).",
+				RX(filtered), false, false},
+		{"linecap_packets_written_total",
+				"Packets whose record reached the writer's output.", RING(written),
+				true, false},
+		{"linecap_written_bytes_total",
+				"Record bytes (header + captured bytes) handed to the "
+				"output.",
+				RING(written_bytes), true, false},
+		{"linecap_records_pmd_short_total",
+				"Written records the PMD gave fewer bytes than the packet "
+				"length "
+				"for.",
+				RING(pmd_short), true, false},
+		{"linecap_packets_forwarded_total",
+				"Accepted packets sent out of the --forward port.", RX(forwarded),
+				false, true},
+};
+
+void
+lc_metrics_render(FILE *f, const struct lc_stats_view *v, const char *outdir)
+{
+	uint64_t end = lc_counter_read(&v->end_ns);
+	uint64_t start = lc_counter_read(&v->start_ns);
+	unsigned int i;
+
+	family(f, "linecap_build_info", "gauge", "Versions linecap was built with; always 1.");
+	fprintf(f, "linecap_build_info{version=\"%s\",dpdk=\"%s\",source=\"%s\"} 1\n", LC_VERSION,
+			rte_version(), v->pcap ? "pcap" : "dpdk");
+	family(f, "linecap_capture_running", "gauge", "1 while capture runs, else 0.");
+	fprintf(f, "linecap_capture_running %d\n", start != 0 && end == 0);
+	family(f, "linecap_capture_seconds", "gauge", "Seconds since capture started.");
+	fprintf(f, "linecap_capture_seconds %.3f\n", lc_stats_elapsed(v));
+	for (i = 0; i < RTE_DIM(counters); i++) {
+		const struct counter_family *c = &counters[i];
+
+		if (c->forward && !v->fwd.on)
+			continue;
+		family(f, c->name, "counter", c->help);
+		per_task(f, v, c->name, NULL, c->off, c->ring);
 	}
-
-	/* The counters with one sample per rx task or per ring, in the order served. */
-	struct counter_family {
-		const char *name, *help;
-		size_t off; /* in lc_rx_counters, or lc_ring_counters if `ring` */
-		bool ring;
-		bool forward; /* only with --forward */
-	};
-
-	static const struct counter_family counters[] = {
-			{"linecap_packets_received_total",
-					"Packets the rx task received (libpcap path: ps_recv).",
-					RX(received), false, false},
-			{"linecap_received_bytes_total", "Wire bytes of received packets.",
-					RX(rx_bytes), false, false},
-			{"linecap_packets_filtered_total",
-					"Packets the filter rejected (libpcap path: also those "
-					"past -c).",
-					RX(filtered), false, false},
-			{"linecap_packets_written_total",
-					"Packets whose record reached the writer's output.",
-					RING(written), true, false},
-			{"linecap_written_bytes_total",
-					"Record bytes (header + captured bytes) handed to the "
-					"output.",
-					RING(written_bytes), true, false},
-			{"linecap_records_pmd_short_total",
-					"Written records the PMD gave fewer bytes than the packet "
-					"length "
-					"for.",
-					RING(pmd_short), true, false},
-			{"linecap_packets_forwarded_total",
-					"Accepted packets sent out of the --forward port.",
-					RX(forwarded), false, true},
-	};
-
-	void lc_metrics_render(FILE * f, const struct lc_stats_view *v, const char *outdir)
-	{
-		uint64_t end = lc_counter_read(&v->end_ns);
-		uint64_t start = lc_counter_read(&v->start_ns);
-		unsigned int i;
-
-		family(f, "linecap_build_info", "gauge",
-				"Versions linecap was built with; always 1.");
-		fprintf(f, "linecap_build_info{version=\"%s\",dpdk=\"%s\",source=\"%s\"} 1\n",
-				LC_VERSION, rte_version(), v->pcap ? "pcap" : "dpdk");
-		family(f, "linecap_capture_running", "gauge", "1 while capture runs, else 0.");
-		fprintf(f, "linecap_capture_running %d\n", start != 0 && end == 0);
-		family(f, "linecap_capture_seconds", "gauge", "Seconds since capture started.");
-		fprintf(f, "linecap_capture_seconds %.3f\n", lc_stats_elapsed(v));
-		for (i = 0; i < RTE_DIM(counters); i++) {
-			const struct counter_family *c = &counters[i];
-
-			if (c->forward && !v->fwd.on)
-				continue;
-			family(f, c->name, "counter", c->help);
-			per_task(f, v, c->name, NULL, c->off, c->ring);
-		}
-		drops(f, v);
-		in_flight(f, v);
-		outputs(f, v, outdir);
-		compression(f, v);
-		lc_metrics_render_disk(f, v);
-		upload(f);
-	}
+	drops(f, v);
+	in_flight(f, v);
+	outputs(f, v, outdir);
+	compression(f, v);
+	lc_metrics_render_disk(f, v);
+	upload(f);
+}
