@@ -286,11 +286,8 @@ warn_once(struct lc_retention *r, const char *what, const char *name, int errnum
 			strerror(errnum));
 }
 
-/*
- * Delete the oldest files until they fit; counts what went. With --upload's
- * guard, the first round spares files not uploaded yet; the second takes them
- * (counted as lost) only when the budget still cannot be met.
- */
+/* Delete the oldest files until they fit; counts what went. Round 0 spares
+ * files --upload has not uploaded; round 1 takes them (counted as lost). */
 static void
 enforce(struct lc_retention *r)
 {
