@@ -86,7 +86,7 @@ read_ahead(struct qfile *f, uint64_t at)
 {
 	struct lc_idx_unit u;
 
-	if (!f->use_idx || f->region_end == UINT64_MAX)
+	if (!f->use_idx || f->rio == NULL || f->region_end == UINT64_MAX)
 		return;
 	if (f->ra_end < f->region_end && at + RA_WINDOW / 2 >= f->ra_end) {
 		uint64_t len = f->region_end - f->ra_end < RA_WINDOW ? f->region_end - f->ra_end
@@ -112,7 +112,7 @@ progress(struct query *q, struct qfile *f, uint64_t from)
 	q->st->bytes_read += to - from;
 	if (f->in_region)
 		read_ahead(f, to);
-	if (to - f->dropped >= DROP_EVERY || !f->in_region) {
+	if (f->rio != NULL && (to - f->dropped >= DROP_EVERY || !f->in_region)) {
 		posix_fadvise(f->rio->fd, (off_t)f->dropped, (off_t)(to - f->dropped),
 				POSIX_FADV_DONTNEED);
 		f->dropped = to;
@@ -261,6 +261,11 @@ open_file(struct query *q, struct qfile *f, struct lc_error *err)
 		free(f->r);
 		f->r = NULL;
 		return -1;
+	}
+	/* A .zst is read from its decoded frames (no fd, no index): no regions. */
+	if (f->r->zst.on) {
+		f->state = QF_OPEN;
+		return 0;
 	}
 	if (lc_region_io_wrap(&f->r->f, f->r->offset, READ_BUF, &f->rio) < 0)
 		return lc_error_set(err, LC_ERR_INPUT, "%s: %s", f->path, strerror(errno));
