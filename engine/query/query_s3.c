@@ -204,9 +204,11 @@ stage(struct s3_src *x, const struct s3_obj *o, struct lc_error *err)
 	const char *base = strrchr(o->key, '/') != NULL ? strrchr(o->key, '/') + 1 : o->key;
 	const struct s3_obj *io;
 	char **n;
-	int fd, ifd, rc;
+	int fd, ifd, rc, len;
 
-	snprintf(path, sizeof(path), "%s/%zu-%s", stage_dir, nb_staged, base);
+	len = snprintf(path, sizeof(path), "%s/%zu-%s", stage_dir, nb_staged, base);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return lc_error_set(err, LC_ERR_INPUT, "s3: object key too long: %s", o->key);
 	n = realloc(staged, (nb_staged + 1) * sizeof(*staged));
 	if (n == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
