@@ -167,55 +167,6 @@ lc_up_forget_locked(struct lc_upload *u, const char *name, bool absent_lost)
 	backlog_update(u);
 }
 
-/* ---- the hook chain: the index's callbacks first, then ours ---- */
-
-static void
-hook_sealed(const struct lc_block_info *b, void *arg)
-{
-	struct lc_upload *u = arg;
-
-	if (u->inner.sealed != NULL)
-		u->inner.sealed(b, u->inner.arg);
-}
-
-static void
-hook_published(unsigned int writer, const char *tmp, const char *name, void *arg)
-{
-	const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
-	struct lc_upload *u = arg;
-
-	if (u->inner.published != NULL)
-		u->inner.published(writer, tmp, name, u->inner.arg);
-	pthread_mutex_lock(&u->mu);
-	lc_up_state_drop(&u->st, base); /* a new file, whatever an old one of its name was */
-	lc_up_enqueue_locked(u, name);
-	pthread_mutex_unlock(&u->mu);
-}
-
-static void
-hook_deleted(unsigned int writer, const char *name, void *arg)
-{
-	struct lc_upload *u = arg;
-	const char *base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
-
-	if (u->inner.deleted != NULL)
-		u->inner.deleted(writer, name, u->inner.arg);
-	pthread_mutex_lock(&u->mu);
-	lc_up_state_drop(&u->st, base);
-	lc_up_forget_locked(u, base, false);
-	pthread_mutex_unlock(&u->mu);
-}
-
-void
-lc_upload_hook(struct lc_upload *u, struct lc_block_hook *h)
-{
-	u->inner = *h;
-	h->sealed = hook_sealed;
-	h->published = hook_published;
-	h->deleted = hook_deleted;
-	h->arg = u;
-}
-
 /* ---- the thread ---- */
 
 /* Upload `name` and its index. 0 done, 1 gone (deleted meanwhile), -1 failed. */
