@@ -316,6 +316,8 @@ enforce(struct lc_retention *r)
 				i++;
 				continue;
 			}
+			if (pending) /* before the unlink: the uploader must not count it done */
+				g->lost(f->name, g->arg);
 			if (unlinkat(r->dfd, f->name, 0) != 0) {
 				if (errno != ENOENT) {
 					warn_once(r, "cannot delete", f->name, errno);
@@ -329,8 +331,6 @@ enforce(struct lc_retention *r)
 				i = i < r->head ? r->head : i;
 				continue;
 			}
-			if (pending)
-				g->lost(f->name, g->arg);
 			snprintf(idx, sizeof(idx), "%s.idx", f->name);
 			if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
 				warn_once(r, "cannot delete", idx, errno);
