@@ -48,7 +48,7 @@ read -r host port < <(tcpdump -nn -r "$F" 'ip and tcp' 2>/dev/null |
 EXPR="host $host and port $port"
 evict "$F" "$F.idx"
 # shellcheck disable=SC2086 # the expression is words
-/usr/bin/time -o "$T/time" -f '%I' strace -f -qq -e trace=pread64 -P "$F" -P "$F.idx" \
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 /usr/bin/time -o "$T/time" -f '%I' strace -f -qq -e trace=pread64 -P "$F" -P "$F.idx" \
 	-o "$T/strace" "$LINECAP" query -v -r "$F" -w "$T/flow.pcap" $EXPR 2>"$T/q.err" ||
 	fail "query '$EXPR' failed: $(cat "$T/q.err")"
 read -r vis tot logical < <(sed -n 's/.*, \([0-9]*\) of \([0-9]*\) units, read \([0-9]*\) of.*/\1 \2 \3/p' "$T/q.err")

@@ -168,10 +168,17 @@ rate_case() {
 	# The capture's clock itself: its stamps must advance at the rate of real seconds
 	# (0.02 %, with the uncertainty; a TSC rate taken from the CPU's nominal frequency
 	# was 0.15 % off on these machines: 5 s an hour).
-	python3 -c "import sys; u, r = map(float, sys.argv[1:]); sys.exit(0 if abs(r - 1) - u / 100 <= 0.0002 else 1)" \
-		$(cut -d' ' -f2,3 <<<"$real") ||
-		fail "--pps $pps: the capture's stamps run at $(cut -d' ' -f3 <<<"$real") x real time (more than 0.02 % off)"
-	ok "--pps $pps: stamps advance at $(cut -d' ' -f3 <<<"$real") x CLOCK_MONOTONIC_RAW"
+	# A sanitized build's rx lcore lags at 1 Mpps, so its stamps (taken at rx) measure
+	# that lag, not the clock: there the clock is checked at the lowest rate only (the
+	# release build checks it at every rate).
+	if [ "$SANITIZED" = 1 ] && [ "$pps" -gt 100000 ]; then
+		echo "  sanitized build: clock check at 100000 pps only (here $(cut -d' ' -f3 <<<"$real") x real time)"
+	else
+		python3 -c "import sys; u, r = map(float, sys.argv[1:]); sys.exit(0 if abs(r - 1) - u / 100 <= 0.0002 else 1)" \
+			$(cut -d' ' -f2,3 <<<"$real") ||
+			fail "--pps $pps: the capture's stamps run at $(cut -d' ' -f3 <<<"$real") x real time (more than 0.02 % off)"
+		ok "--pps $pps: stamps advance at $(cut -d' ' -f3 <<<"$real") x CLOCK_MONOTONIC_RAW"
+	fi
 	rm -f "$out"
 }
 

@@ -202,7 +202,7 @@ require_cmd strace
 D=$S2/once && mkdir "$D"
 LC_CMD=$(qcmd strace "$LINECAP" capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M)
 LC_RC=0
-timeout -k 5 60 strace -f --seccomp-bpf -y -e trace=getdents64 -o "$T/once.strace" \
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout -k 5 60 strace -f --seccomp-bpf -y -e trace=getdents64 -o "$T/once.strace" \
 	"$LINECAP" capture -i net_null0,size=64 -w "$D/cap.pcap" -C 1 --max-disk 8M --duration 3 -q \
 	--stats-json "$T/once.json" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" || LC_RC=$?
 expect_rc 0
