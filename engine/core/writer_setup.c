@@ -40,6 +40,12 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		w->blocks[i].buf = aligned_alloc(LC_BLOCK_ALIGN, block_size + slack);
 		if (w->blocks[i].buf == NULL)
 			return -ENOMEM;
+		/*
+		 * Touch every page now: a first-touch fault costs microseconds (more
+		 * in a VM), and taken on the rx lcore while the first blocks fill it
+		 * stalls polling long enough to lose packets at start.
+		 */
+		memset(w->blocks[i].buf, 0, block_size + slack);
 	}
 	if (w->zlevel != 0) {
 		/* --compress: a frame holds at most a block and its slack. */
