@@ -37,6 +37,12 @@ int lc_cli_parse_capture(int argc, char **argv, struct lc_cli *cli, struct lc_er
  */
 int lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err);
 
+/*
+ * After the source is chosen: on the libpcap source, the DPDK-only options
+ * (--lcores, --pmd-config, --eal) are a usage error. 0, or -1 with err set.
+ */
+int lc_cli_check_pcap_source(const struct lc_cli *cli, struct lc_error *err);
+
 /* Parse `linecap list` options: its own table (-i, --eal, -v, --help). */
 int lc_cli_parse_list(int argc, char **argv, struct lc_cli *cli, struct lc_error *err);
 

@@ -314,7 +314,8 @@ lc_cmd_capture(int argc, char **argv)
 	}
 	if (rc < 0 || lc_cli_check_capture(&cli, &err) < 0)
 		return lc_cli_fail(&err);
-	if (choose_source(&cli.conf, &err) < 0 || lc_filter_check(&cli.conf, &err) < 0)
+	if (choose_source(&cli.conf, &err) < 0 || lc_cli_check_pcap_source(&cli, &err) < 0 ||
+			lc_filter_check(&cli.conf, &err) < 0)
 		return lc_cli_fail(&err);
 	eal = cli.conf.source == LC_SOURCE_DPDK;
 	/* Asked before the EAL: a bad URL, credentials, bucket or endpoint is exit 2. */

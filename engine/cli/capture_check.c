@@ -189,3 +189,33 @@ lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
 				c->output);
 	return check_output_dir(c->output, err);
 }
+
+/*
+ * The libpcap source (a kernel interface, --source pcap) starts no EAL and
+ * probes no PMD: an option only a DPDK port can honour is refused, not
+ * ignored (--queues works there: PACKET_FANOUT; --mtu is a warning, see
+ * capture.c; --forward is refused by the engine).
+ */
+int
+lc_cli_check_pcap_source(const struct lc_cli *cli, struct lc_error *err)
+{
+	const struct lc_capture_conf *c = &cli->conf;
+	const char *opt = NULL, *why = NULL;
+
+	if (c->source != LC_SOURCE_PCAP)
+		return 0;
+	if (strcmp(c->lcores, "auto") != 0) {
+		opt = "--lcores";
+		why = "runs one unpinned thread per --queues";
+	} else if (c->pmd_config[0] != '\0') {
+		opt = "--pmd-config";
+		why = "has no PMD to configure";
+	} else if (c->eal_args[0] != '\0') {
+		opt = "--eal";
+		why = "starts no EAL";
+	}
+	if (opt == NULL)
+		return 0;
+	return lc_error_set(err, LC_ERR_USAGE, "%s needs a DPDK port (the libpcap source %s)", opt,
+			why);
+}

@@ -106,6 +106,7 @@ lc_engine_view_final(struct lc_engine *e)
 
 		vw->write_calls = e->writers[i].write_calls;
 		vw->last_errno = e->writers[i].last_errno;
+		vw->recovered = e->writers[i].last_errno != 0 && !e->writers[i].end_failed;
 		vw->o_direct = e->writers[i].o_direct;
 	}
 }

@@ -324,13 +324,14 @@ enforce(struct lc_retention *r)
 					i++;
 					continue;
 				}
-				/* Someone else deleted it: the list is wrong, list again next time.
-				 */
+				/* Deleted by someone else: list again next time. */
 				r->stale = true;
 				drop(r, i);
 				i = i < r->head ? r->head : i;
 				continue;
 			}
+			if (g != NULL && !pending) /* uploaded: the uploader lets it go */
+				g->gone(f->name, g->arg);
 			snprintf(idx, sizeof(idx), "%s.idx", f->name);
 			if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
 				warn_once(r, "cannot delete", idx, errno);

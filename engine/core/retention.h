@@ -49,13 +49,16 @@ void lc_retention_free(struct lc_retention *r);
  * Set by an uploader (--upload), process-wide, before lc_engine_create and
  * until after lc_engine_destroy (NULL: none). Retention deletes a file that
  * `pending` says is not uploaded yet only when the budget cannot be met by
- * deleting uploaded ones, and then calls `lost` for it. Both run on the
+ * deleting uploaded ones, and then calls `lost` for it; `gone` after it
+ * deleted an uploaded one (the uploader's list of uploaded local files, which
+ * `pending` searches, stays that of the files still there). All run on the
  * rotation thread (and on the main lcore during setup); `name` has no
  * directory.
  */
 struct lc_retention_guard {
 	bool (*pending)(const char *name, void *arg);
 	void (*lost)(const char *name, void *arg);
+	void (*gone)(const char *name, void *arg);
 	void *arg;
 };
 

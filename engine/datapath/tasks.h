@@ -127,7 +127,12 @@ struct lc_writer_task {
 	uint64_t start_ns;     /* capture start (pcapng isb_starttime) */
 	bool o_direct;	       /* opened with O_DIRECT */
 	uint64_t write_calls;
+	/*
+	 * The last write error, 0 = none. It stays after the writer recovers (the
+	 * summary names it); end_failed says whether the run ended in it.
+	 */
 	int last_errno;
+	bool end_failed;	   /* lc_writer_finish gave up a file's tail: exit status 5 */
 	struct lc_block_writes bw; /* block write latency and failures (stats view) */
 
 	/* Block ring (datapath/block_ring.c). */

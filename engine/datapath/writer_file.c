@@ -344,6 +344,7 @@ finish_rotating(struct lc_writer_task *w)
 		hand_off(w, f);
 	}
 	w->file_open = false;
+	w->end_failed = true;
 	return -(w->last_errno ? w->last_errno : EIO);
 }
 
@@ -378,6 +379,7 @@ lc_writer_finish(struct lc_writer_task *w)
 	lc_ring_wait_all(w);
 	if (w->head != w->tail || w->blocked) {
 		ret = -(w->last_errno ? w->last_errno : EIO);
+		w->end_failed = true;
 		lc_ring_give_up(w);
 		f->medium.ops->close(&f->medium, NULL, 0, f->boundary, f->boundary);
 		f->busy = false;
@@ -395,6 +397,7 @@ lc_writer_finish(struct lc_writer_task *w)
 	lc_ring_settle(w, c, r == 0);
 	if (r < 0) {
 		w->last_errno = -r;
+		w->end_failed = true;
 		ret = r;
 	}
 	f->busy = false;

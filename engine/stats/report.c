@@ -154,12 +154,13 @@ summary_writers(FILE *f, const struct lc_stats_view *v)
 		lc_stats_rings(v, LC_VIEW_ANY, i, &sum);
 		fprintf(f,
 				"  writer %u -> %s%s: %" PRIu64 " written, %" PRIu64
-				" write errors%s%s%s\n",
+				" write errors%s%s%s%s\n",
 				i, w->path[0] != '\0' ? w->path : "(no file)",
 				v->rotating ? " (last of its files)" : "", sum.written,
 				sum.write_errors, w->o_direct ? ", O_DIRECT" : "",
 				w->last_errno ? ", last error: " : "",
-				w->last_errno ? strerror(w->last_errno) : "");
+				w->last_errno ? strerror(w->last_errno) : "",
+				w->recovered ? " (recovered)" : "");
 	}
 }
 

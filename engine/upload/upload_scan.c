@@ -214,6 +214,17 @@ guard_lost(const char *name, void *arg)
 	pthread_mutex_unlock(&u->mu);
 }
 
+/* Retention deleted an uploaded file: off the uploaded-and-local list. */
+static void
+guard_gone(const char *name, void *arg)
+{
+	struct lc_upload *u = arg;
+
+	pthread_mutex_lock(&u->mu);
+	lc_up_state_drop(&u->st, name);
+	pthread_mutex_unlock(&u->mu);
+}
+
 static struct lc_retention_guard g_guard;
 
 void
@@ -221,6 +232,7 @@ lc_up_guard_install(struct lc_upload *u)
 {
 	g_guard.pending = guard_pending;
 	g_guard.lost = guard_lost;
+	g_guard.gone = guard_gone;
 	g_guard.arg = u;
 	lc_retention_set_guard(&g_guard);
 }

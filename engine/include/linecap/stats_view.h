@@ -68,6 +68,7 @@ struct lc_view_writer {
 	uint64_t files;	      /* main: files completed (1 without -C/-G) */
 	uint64_t write_calls; /* end: writes submitted to the medium */
 	int last_errno;	      /* end: the last write error, 0 = none */
+	bool recovered;	      /* end: last_errno was overcome: every file completed */
 	bool o_direct;	      /* end: a file of it was written with O_DIRECT */
 	/* --compress (fixed: NULL / 0 without it) */
 	const struct lc_compress_counters *zcnt; /* live: owned by the writer's thread */
