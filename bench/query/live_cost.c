@@ -3,8 +3,10 @@
  * The live indexer's cost per packet on the writer thread: feed a pcap file,
  * held in memory, in 1 MiB blocks (a writer's sealed blocks), and time it.
  * usage: live_cost FILE.pcap [unit_kib bloom_bytes]
- * build: cc -O2 -I engine -I engine/include -o live_cost bench/query/live_cost.c \
- *        engine/index/{crc32c,idx_format,idx_unit,idx_live,keys}.c
+ * build: cc -O2 $(pkg-config --cflags libdpdk) -I engine -I engine/include \
+ *        -o live_cost bench/query/live_cost.c \
+ *        engine/index/{crc32c,idx_format,idx_unit,idx_live,keys}.c \
+ *        $(pkg-config --libs libdpdk) -lpthread
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * `linecap query -r DIR|FILE... [--since T] [--until T] [-w OUT|-]
- * [-F pcap|pcapng] [--max-mbps N] [-v] [EXPR]`: a file tool (no EAL).
+ * [-F pcap|pcapng] [--max-mbps N] [--priority low|idle|normal] [-v] [EXPR]`:
+ * a file tool (no EAL).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -30,6 +31,7 @@ struct query_cli {
 	char expr[EXPR_MAX];
 	char s3_endpoint[256];	   /* -r s3://...: the object store */
 	char s3_credentials[4096]; /* AWS_* KEY=VALUE file, "" = the environment */
+	int priority;		   /* enum lc_query_priority */
 };
 
 #define QC(f) .off = offsetof(struct query_cli, f), .size = sizeof(((struct query_cli *)0)->f)
@@ -50,6 +52,8 @@ opt_read(const struct lc_opt *o, void *base, const char *val, struct lc_error *e
 }
 
 static const struct lc_opt_name formats[] = {{"pcap", 0}, {"pcapng", 1}, {NULL, 0}};
+static const struct lc_opt_name priorities[] = {{"low", LC_QUERY_PRIO_LOW},
+		{"idle", LC_QUERY_PRIO_IDLE}, {"normal", LC_QUERY_PRIO_NORMAL}, {NULL, 0}};
 
 static const struct lc_opt query_opts[] = {
 		{OPT('r', "read", LC_OPT_FUNC), .fn = opt_read},
@@ -62,6 +66,7 @@ static const struct lc_opt query_opts[] = {
 		{OPT(0, "help", LC_OPT_HELP)},
 		{OPT(0, "s3-endpoint", LC_OPT_STR), QC(s3_endpoint), .bad = "expected a URL"},
 		{OPT(0, "s3-credentials", LC_OPT_STR), QC(s3_credentials), .bad = "bad file name"},
+		{OPT(0, "priority", LC_OPT_ENUM), QC(priority), .names = priorities},
 };
 
 static const struct lc_opt_cmd query_cmd = LC_OPT_CMD(query_opts, "query: ", " (see query --help)");
@@ -132,6 +137,7 @@ parse(int argc, char **argv, struct query_cli *qc, struct lc_query_conf *c, stru
 	c->note = note;
 	c->s3_endpoint = qc->s3_endpoint;
 	c->s3_credentials = qc->s3_credentials;
+	c->priority = (enum lc_query_priority)qc->priority;
 	return LC_CLI_RUN;
 }
 

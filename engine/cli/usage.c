@@ -132,7 +132,8 @@ void
 lc_cli_query_usage(FILE *f)
 {
 	fprintf(f, "Usage: linecap query -r DIR|FILE [-r ...] [--since T] [--until T] [-w OUT|-]\n"
-		   "                     [-F pcap|pcapng] [--max-mbps N] [-v] [EXPR]\n"
+		   "                     [-F pcap|pcapng] [--max-mbps N] [--priority P] [-v] "
+		   "[EXPR]\n"
 		   "  -r DIR|FILE     capture files (a directory: its pcap/pcapng files)\n"
 		   "  -r s3://BUCKET/PREFIX[/NODE]  uploaded files (capture --upload): only\n"
 		   "                  their indexes and candidate byte ranges are fetched\n"
@@ -145,6 +146,10 @@ lc_cli_query_usage(FILE *f)
 		   "  -w OUT|-        output file (default -, stdout: | tcpdump -r -)\n"
 		   "  -F pcap|pcapng  output format (default pcap)\n"
 		   "  --max-mbps N    read the captures at most N Mbit/s\n"
+		   "  --priority P    the query's own CPU and I/O priority: low (default: nice "
+		   "10,\n"
+		   "                  I/O best-effort 7), idle (nice 19, I/O idle class) or\n"
+		   "                  normal (unchanged); only ever lowered\n"
 		   "  -v              say how the indexes are used\n"
 		   "  EXPR            tcpdump filter expression (pcap-filter(7)); the result is\n"
 		   "                  exact and merged in time stamp order\n");

@@ -84,7 +84,7 @@ heap_pop(struct heap *h)
 static void
 read_ahead(struct qfile *f, uint64_t at)
 {
-	struct lc_idx_unit u;
+	const struct qcand *u;
 
 	if (!f->use_idx || f->rio == NULL || f->region_end == UINT64_MAX)
 		return;
@@ -98,8 +98,8 @@ read_ahead(struct qfile *f, uint64_t at)
 	if (f->next_prefetch < f->next_cand)
 		f->next_prefetch = f->next_cand;
 	while (f->next_prefetch < f->nb_cand && f->next_prefetch < f->next_cand + PREFETCH_UNITS) {
-		lc_idx_unit_at(f->idx.buf, &f->idx.h, f->cand[f->next_prefetch++], &u);
-		posix_fadvise(f->rio->fd, (off_t)u.offset, (off_t)u.length, POSIX_FADV_WILLNEED);
+		u = &f->cand[f->next_prefetch++];
+		posix_fadvise(f->rio->fd, (off_t)u->offset, (off_t)u->length, POSIX_FADV_WILLNEED);
 	}
 }
 
@@ -149,7 +149,7 @@ seek(struct qfile *f, uint64_t off, uint64_t limit, struct lc_error *err)
 static int
 next_region(struct qfile *f, struct lc_error *err)
 {
-	struct lc_idx_unit u;
+	const struct qcand *u;
 	int ret = 0;
 
 	if (!f->use_idx) {
@@ -158,14 +158,14 @@ next_region(struct qfile *f, struct lc_error *err)
 		f->region_start = f->r->offset;
 		f->region_end = UINT64_MAX;
 	} else if (f->next_cand < f->nb_cand) {
-		lc_idx_unit_at(f->idx.buf, &f->idx.h, f->cand[f->next_cand++], &u);
-		f->region_start = u.offset;
-		f->region_end = u.offset + u.length;
+		u = &f->cand[f->next_cand++];
+		f->region_start = u->offset;
+		f->region_end = u->offset + u->length;
 		while (f->next_cand < f->nb_cand) {
-			lc_idx_unit_at(f->idx.buf, &f->idx.h, f->cand[f->next_cand], &u);
-			if (u.offset != f->region_end)
+			u = &f->cand[f->next_cand];
+			if (u->offset != f->region_end)
 				break;
-			f->region_end += u.length;
+			f->region_end += u->length;
 			f->next_cand++;
 		}
 		if (f->region_start != f->r->offset)

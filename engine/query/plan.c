@@ -163,7 +163,8 @@ lc_query_unit_wanted(
 static int
 candidates(struct query *q, struct qfile *f, struct lc_error *err)
 {
-	const struct lc_idx_header *h = &f->idx.h;
+	const struct lc_idx_header *h = &f->idx.h; /* kept when the entries are freed */
+	struct qcand *c;
 	uint32_t i;
 
 	f->cand = malloc((h->nb_units > 0 ? h->nb_units : 1) * sizeof(*f->cand));
@@ -177,11 +178,20 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 		q->st->units++;
 		if (!lc_query_unit_wanted(q, &u, h->bloom_bytes, h->bloom_k))
 			continue;
-		f->cand[f->nb_cand++] = i;
+		f->cand[f->nb_cand].offset = u.offset;
+		f->cand[f->nb_cand++].length = u.length;
 		q->st->units_visited++;
 		if (u.min_ts < f->key)
 			f->key = u.min_ts;
 	}
+	/*
+	 * The entries (1.6 % of the capture with the default units) are not needed
+	 * any more: a long query holds 16 bytes per candidate, not the indexes.
+	 */
+	lc_idx_free(&f->idx);
+	c = realloc(f->cand, (f->nb_cand > 0 ? f->nb_cand : 1) * sizeof(*c));
+	if (c != NULL)
+		f->cand = c;
 	f->tail = f->size > h->file_size;
 	if (f->tail)
 		f->key = 0;

@@ -39,12 +39,15 @@ lc_query_run(const struct lc_query_conf *c, struct lc_query_stats *st, struct lc
 	uint32_t linktype = DLT_EN10MB_;
 	bool nano = false;
 	unsigned int i;
+	char why[256];
 	int ret;
 
 	memset(&q, 0, sizeof(q));
 	memset(st, 0, sizeof(*st));
 	q.c = c;
 	q.st = st;
+	if (lc_query_priority_apply(c->priority, why, sizeof(why)) < 0)
+		lc_query_note(&q, true, "%s: running at the priority it has", why);
 	ret = lc_query_plan(&q, err);
 	for (i = 0; ret == 0 && i < q.nb_files; i++) {
 		if (!q.files[i].has_packets)

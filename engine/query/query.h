@@ -17,6 +17,8 @@
 
 #include <linecap/error.h>
 
+#include "query/priority.h"
+
 /* Warnings and notes, one line each without a newline (the CLI prints them). */
 typedef void (*lc_query_note_fn)(void *arg, const char *line);
 
@@ -32,8 +34,9 @@ struct lc_query_conf {
 	bool verbose;	 /* notes about the plan, not only warnings */
 	lc_query_note_fn note;
 	void *note_arg;
-	const char *s3_endpoint;    /* -r s3://...: --s3-endpoint URL (query_s3.c) */
-	const char *s3_credentials; /* --s3-credentials FILE, NULL: the environment */
+	const char *s3_endpoint;	 /* -r s3://...: --s3-endpoint URL (query_s3.c) */
+	const char *s3_credentials;	 /* --s3-credentials FILE, NULL: the environment */
+	enum lc_query_priority priority; /* the process's own, set at the start (default low) */
 };
 
 struct lc_query_stats {

@@ -13,6 +13,11 @@
 #include "query/region_io.h"
 #include "reader/pcap_reader.h"
 
+/* A candidate unit: all the merge needs of its index entry. */
+struct qcand {
+	uint64_t offset, length;
+};
+
 enum qfile_state {
 	QF_CLOSED, /* not opened yet: its key is a lower bound of its first time stamp */
 	QF_OPEN,   /* `rec` is its next matching packet */
@@ -28,9 +33,9 @@ struct qfile {
 	bool nano;
 	bool has_packets;
 	bool use_idx;
-	bool zst; /* zstd-compressed (read decoded, scanned) */
-	struct lc_idx idx;
-	uint32_t *cand; /* candidate units, increasing */
+	bool zst;	    /* zstd-compressed (read decoded, scanned) */
+	struct lc_idx idx;  /* its header and `covered`; the entries are freed after planning */
+	struct qcand *cand; /* candidate units, increasing */
 	uint32_t nb_cand, next_cand;
 	bool tail; /* also scan from idx.covered to the end (the file grew) */
 	uint64_t key;
