@@ -16,6 +16,7 @@ usage: s3cli.py COMMAND ARGS...
                            file of DIR (not *.part, not .hidden) must be an object; with
                            --exact, every object must also be a file of DIR. Prints
                            "objects N bytes B"; exit 1 with one line per mismatch.
+  rm PREFIX                delete every object under PREFIX
   mpu-start KEY            open a multipart upload of KEY with one 5 MiB part, never
                            completed (what a killed uploader leaves); prints its id
   mpu-list PREFIX          the open multipart uploads under PREFIX: "KEY ID" a line
@@ -103,6 +104,9 @@ def main():
         return 0 if same(s3, a[1], a[2]) else 1
     elif cmd == "mirror" and len(a) in (3, 4):
         return mirror(s3, a[1], a[2], len(a) == 4 and a[3] == "--exact")
+    elif cmd == "rm" and len(a) == 2:
+        for k in objects(s3, a[1]):
+            s3.delete_object(Bucket=BUCKET, Key=k)
     elif cmd == "mpu-start" and len(a) == 2:
         up = s3.create_multipart_upload(Bucket=BUCKET, Key=a[1])
         s3.upload_part(Bucket=BUCKET, Key=a[1], UploadId=up["UploadId"], PartNumber=1,
