@@ -11,25 +11,9 @@
 
 #include "index/crc32c.h"
 #include "index/index.h"
+#include "util/fd_io.h"
 
 #define IDX_MAX_BYTES (1ull << 31) /* a 2 GiB index covers ~500 GB of capture */
-
-static int
-read_all(int fd, uint8_t *buf, size_t len, off_t at)
-{
-	while (len > 0) {
-		ssize_t n = pread(fd, buf, len, at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-		at += n;
-	}
-	return 0;
-}
 
 /* The capture's first bytes must be those indexed. */
 static int
@@ -41,7 +25,7 @@ same_head(const char *capture, const struct lc_idx_header *h)
 
 	if (fd < 0)
 		return 0;
-	ok = read_all(fd, head, n, 0) == 0 && lc_crc32c(0, head, n) == h->head_crc;
+	ok = lc_pread_all(fd, head, n, 0) == 0 && lc_crc32c(0, head, n) == h->head_crc;
 	close(fd);
 	return ok;
 }
@@ -99,7 +83,7 @@ lc_idx_load(const char *capture, uint64_t size, uint32_t linktype, int format, s
 	}
 	x->len = (size_t)st.st_size;
 	x->buf = malloc(x->len > 0 ? x->len : 1);
-	if (x->buf == NULL || read_all(fd, x->buf, x->len, 0) < 0) {
+	if (x->buf == NULL || lc_pread_all(fd, x->buf, x->len, 0) < 0) {
 		close(fd);
 		snprintf(why, whylen, "cannot read %s", path);
 		lc_idx_free(x);

@@ -5,10 +5,12 @@
  * private temporary directory, holding only the bytes the query can read:
  * the file's first 4 KiB (header, and what the index's first-bytes CRC
  * covers), then, when the object has a usable index (KEY.idx, fetched
- * whole), only its candidate units (time window and Bloom keys, the same
- * test as for local files) with HTTP Range GETs; without an index the
- * whole object. The sparse files then join the inputs like local files, so
- * the plan, the exact BPF and the time merge are the local ones, and local
+ * whole: the CRC of its entries covers them all, and every entry's Bloom
+ * filter is tested), only its candidate units (time window and Bloom keys,
+ * the same test as for local files) with HTTP Range GETs, adjacent units in
+ * one request and no byte of the head twice; without an index the whole
+ * object. The note at the end says what was fetched, by kind. The sparse files then join the inputs
+ * like local files, so the plan, the exact BPF and the time merge are the local ones, and local
  * paths and S3 URLs mix in one answer. The holes are never read: the
  * merge reads candidate units only. Everything staged is removed at the end.
  */
@@ -39,6 +41,7 @@ struct s3_src {
 	struct s3_obj *objs;
 	size_t nb, cap;
 	uint64_t fetched, stored;
+	uint64_t fetched_idx, fetched_head; /* of `fetched`: indexes, heads */
 };
 
 /* The staged files, removed by lc_query_s3_cleanup. */
@@ -149,6 +152,23 @@ fetch(struct s3_src *x, const char *key, int fd, uint64_t off, uint64_t len, uin
 	return rc;
 }
 
+/*
+ * GET [off, off + len) into `fd` at `off`, less what the head fetch already
+ * brought ([0, head)): a first unit starts inside the head.
+ */
+static int
+fetch_past_head(struct s3_src *x, const char *key, int fd, uint64_t off, uint64_t len,
+		uint64_t head)
+{
+	if (off < head) {
+		if (off + len <= head)
+			return 0;
+		len -= head - off;
+		off = head;
+	}
+	return fetch(x, key, fd, off, len, off);
+}
+
 /* The candidate units of the staged file `path` (pcap, indexed) into it. */
 static int
 fetch_units(struct s3_src *x, const struct s3_obj *o, const char *path, int fd)
@@ -156,7 +176,7 @@ fetch_units(struct s3_src *x, const struct s3_obj *o, const char *path, int fd)
 	struct lc_pcap_reader *r = malloc(sizeof(*r));
 	struct lc_error e = {0};
 	struct lc_idx idx = {0};
-	uint64_t run_off = 0, run_len = 0;
+	uint64_t run_off = 0, run_len = 0, head = o->size < HEAD_BYTES ? o->size : HEAD_BYTES;
 	char why[256];
 	uint32_t i;
 	int rc, format;
@@ -183,15 +203,15 @@ fetch_units(struct s3_src *x, const struct s3_obj *o, const char *path, int fd)
 			run_len += u.length; /* adjacent: one request */
 			continue;
 		}
-		rc = fetch(x, o->key, fd, run_off, run_len, run_off);
+		rc = fetch_past_head(x, o->key, fd, run_off, run_len, head);
 		run_off = u.offset;
 		run_len = u.length;
 	}
 	if (rc == 0)
-		rc = fetch(x, o->key, fd, run_off, run_len, run_off);
+		rc = fetch_past_head(x, o->key, fd, run_off, run_len, head);
 	if (rc == 0 && o->size > idx.h.file_size) /* a tail the index does not cover */
-		rc = fetch(x, o->key, fd, idx.h.file_size, o->size - idx.h.file_size,
-				idx.h.file_size);
+		rc = fetch_past_head(
+				x, o->key, fd, idx.h.file_size, o->size - idx.h.file_size, head);
 	lc_idx_free(&idx);
 	return rc;
 }
@@ -203,6 +223,7 @@ stage(struct s3_src *x, const struct s3_obj *o, struct lc_error *err)
 	char path[4200], idxp[4210], key[1100];
 	const char *base = strrchr(o->key, '/') != NULL ? strrchr(o->key, '/') + 1 : o->key;
 	const struct s3_obj *io;
+	uint64_t at;
 	char **n;
 	int fd, ifd, rc, len;
 
@@ -225,13 +246,17 @@ stage(struct s3_src *x, const struct s3_obj *o, struct lc_error *err)
 		return rc;
 	}
 	x->stored += o->size;
+	at = x->fetched;
 	rc = fetch(x, o->key, fd, 0, o->size < HEAD_BYTES ? o->size : HEAD_BYTES, 0);
+	x->fetched_head += x->fetched - at;
 	snprintf(key, sizeof(key), "%s.idx", o->key);
 	io = find_obj(x, key);
 	snprintf(idxp, sizeof(idxp), "%s.idx", path);
 	if (rc == 0 && io != NULL) {
 		ifd = open(idxp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		at = x->fetched;
 		rc = ifd < 0 ? -1 : fetch(x, io->key, ifd, 0, io->size, 0);
+		x->fetched_idx += x->fetched - at;
 		if (ifd >= 0)
 			close(ifd);
 	}
@@ -296,9 +321,13 @@ lc_query_s3_add(struct query *q, const char *url, struct lc_error *err)
 			rc = -1;
 	if (rc == 0)
 		lc_query_note(q, true,
-				"%s: fetched %" PRIu64 " of %" PRIu64 " bytes stored (%.2f %%)",
+				"%s: fetched %" PRIu64 " of %" PRIu64
+				" bytes stored (%.2f %%): indexes %" PRIu64 ", heads %" PRIu64
+				", units %" PRIu64,
 				url, x.fetched, x.stored,
-				x.stored ? 100.0 * (double)x.fetched / (double)x.stored : 0.0);
+				x.stored ? 100.0 * (double)x.fetched / (double)x.stored : 0.0,
+				x.fetched_idx, x.fetched_head,
+				x.fetched - x.fetched_idx - x.fetched_head);
 	lc_s3_close(x.s);
 	free(x.objs);
 	return rc;

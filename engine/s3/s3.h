@@ -124,4 +124,13 @@ int lc_s3_put_file(struct lc_s3 *s, const struct lc_s3_conf *conf, const char *p
  */
 int lc_s3_same(struct lc_s3 *s, const struct lc_s3_conf *conf, const char *path, const char *key);
 
+/*
+ * Abort every multipart upload still open under PREFIX/NODE/ (ListMultipartUploads,
+ * then AbortMultipartUpload each): what a run killed mid-upload left on the store,
+ * where it holds space until aborted. Call it before this process starts uploads of
+ * its own (NODE is one capture's: no other process uploads there). The number
+ * aborted, or -1 when the store could not be asked.
+ */
+int lc_s3_abort_stale(struct lc_s3 *s, const struct lc_s3_conf *conf);
+
 #endif

@@ -5,7 +5,9 @@
  * answer's ETag is compared with the MD5 we computed, then a HEAD checks
  * the object's size and its ETag against the one the content must have
  * (MD5, or for multipart MD5(part MD5s)-N). The same computation answers
- * "is this object already that file?" after a restart.
+ * "is this object already that file?" after a restart. And after a restart,
+ * the multipart uploads a killed run left open under PREFIX/NODE/ are
+ * aborted (lc_s3_abort_stale), so their parts stop holding space.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "s3/s3.h"
+#include "util/fd_io.h"
 
 #define MAX_PARTS 10000
 
@@ -43,26 +46,6 @@ fail(struct put *p, const char *what, const struct lc_s3_resp *r)
 	else
 		snprintf(p->why, p->why_len, "%s: %s", what, strerror(errno));
 	return -1;
-}
-
-static int
-read_at(int fd, uint8_t *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = pread(fd, buf + got, n - got, (off_t)(off + got));
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			if (k == 0)
-				errno = EIO; /* shorter than it was: changed under us */
-			return -1;
-		}
-		got += (size_t)k;
-	}
-	return 0;
 }
 
 /* The ETag the object of these part MD5s has. */
@@ -93,7 +76,7 @@ put_part(struct put *p, unsigned int i)
 	struct lc_s3_resp r;
 	int rc;
 
-	if (read_at(p->fd, p->buf, n, off) < 0)
+	if (lc_pread_all(p->fd, p->buf, n, off) < 0)
 		return fail(p, "read", NULL);
 	lc_s3_md5(p->buf, n, p->md5[i]);
 	lc_s3_base64(p->md5[i], 16, md5b64, sizeof(md5b64));
@@ -269,7 +252,7 @@ lc_s3_same(struct lc_s3 *s, const struct lc_s3_conf *conf, const char *path, con
 		uint64_t off = (uint64_t)i * p.part;
 		size_t n = (size_t)(p.size - off < p.part ? p.size - off : p.part);
 
-		rc = read_at(p.fd, p.buf, n, off);
+		rc = lc_pread_all(p.fd, p.buf, n, off);
 		if (rc == 0)
 			lc_s3_md5(p.buf, n, p.md5[i]);
 	}
@@ -281,4 +264,77 @@ lc_s3_same(struct lc_s3 *s, const struct lc_s3_conf *conf, const char *path, con
 	}
 	put_close(&p);
 	return rc;
+}
+
+/* DELETE ?uploadId=: abort one multipart upload of `key` (id as listed). 0, or -1. */
+static int
+abort_listed(struct lc_s3 *s, const char *key, const char *id)
+{
+	char eid[1600], query[1620];
+	struct lc_s3_req q = {.method = "DELETE", .key = key, .query = query, .timeout_s = 30};
+	struct lc_s3_resp r;
+	int rc;
+
+	if (lc_s3_encode(id, false, eid, sizeof(eid)) < 0)
+		return -1;
+	snprintf(query, sizeof(query), "uploadId=%s", eid);
+	rc = lc_s3_request(s, &q, &r);
+	if (rc == 0 && r.status != 204 && r.status != 200 && r.status != 404)
+		rc = -1;
+	lc_s3_resp_free(&r);
+	return rc;
+}
+
+/* One page of ListMultipartUploads under `enc_prefix`, aborting each; markers advanced. */
+static int
+abort_page(struct lc_s3 *s, const char *enc_prefix, char *key_marker, char *id_marker, size_t mcap,
+		int *aborted)
+{
+	char ekm[1600], eim[1600], query[6600], key[1024], id[512];
+	struct lc_s3_req q = {.method = "GET", .query = query, .timeout_s = 60};
+	struct lc_s3_resp r;
+	const char *p;
+	bool more;
+
+	if (lc_s3_encode(key_marker, false, ekm, sizeof(ekm)) < 0 ||
+			lc_s3_encode(id_marker, false, eim, sizeof(eim)) < 0)
+		return -1;
+	/* SigV4 signs the query as written: names sorted */
+	snprintf(query, sizeof(query), "%s%s%sprefix=%s%s%s%suploads=", ekm[0] ? "key-marker=" : "",
+			ekm, ekm[0] ? "&" : "", enc_prefix, eim[0] ? "&upload-id-marker=" : "", eim,
+			"&");
+	if (lc_s3_request(s, &q, &r) < 0 || r.status != 200 || r.body == NULL) {
+		lc_s3_resp_free(&r);
+		return -1;
+	}
+	for (p = r.body; (p = strstr(p, "<Upload>")) != NULL; p++) {
+		/* a key with an XML entity is not ours (lc_s3_key never makes one) */
+		if (lc_s3_xml_get(p, "Key", key, sizeof(key)) == 0 && strchr(key, '&') == NULL &&
+				lc_s3_xml_get(p, "UploadId", id, sizeof(id)) == 0 &&
+				abort_listed(s, key, id) == 0)
+			(*aborted)++;
+	}
+	more = strstr(r.body, "<IsTruncated>true</IsTruncated>") != NULL;
+	key_marker[0] = id_marker[0] = '\0';
+	if (more && (lc_s3_xml_get(r.body, "NextKeyMarker", key_marker, mcap) < 0 ||
+				    lc_s3_xml_get(r.body, "NextUploadIdMarker", id_marker, mcap) <
+						    0))
+		more = false;
+	lc_s3_resp_free(&r);
+	return more ? 1 : 0;
+}
+
+int
+lc_s3_abort_stale(struct lc_s3 *s, const struct lc_s3_conf *conf)
+{
+	char prefix[1100], enc[3300], key_marker[512] = "", id_marker[512] = "";
+	int aborted = 0, rc;
+
+	if (lc_s3_key(conf, "", prefix, sizeof(prefix)) < 0 ||
+			lc_s3_encode(prefix, false, enc, sizeof(enc)) < 0)
+		return -1;
+	do
+		rc = abort_page(s, enc, key_marker, id_marker, sizeof(key_marker), &aborted);
+	while (rc == 1);
+	return rc < 0 ? -1 : aborted;
 }

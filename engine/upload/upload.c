@@ -270,6 +270,13 @@ upload_thread(void *arg)
 {
 	struct lc_upload *u = arg;
 
+	int stale = lc_s3_abort_stale(u->s, &u->conf); /* a killed run's open multiparts */
+
+	if (stale > 0)
+		fprintf(stderr,
+				"linecap: upload: aborted %d stale multipart upload(s) under "
+				"%s%s%s/\n",
+				stale, u->conf.prefix, u->conf.prefix[0] ? "/" : "", u->conf.node);
 	lc_up_scan(u); /* an earlier run's finished files the journal does not list */
 	pthread_mutex_lock(&u->mu);
 	for (;;) {

@@ -10,7 +10,7 @@
 source "$(dirname "$0")/../functional/lib.sh"
 # shellcheck source=s3lib.sh
 source "$(dirname "$0")/s3lib.sh"
-require_cmd tcpdump
+require_cmd tcpdump curl
 
 D=$T/o && mkdir "$D"
 PORT=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

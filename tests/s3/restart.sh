@@ -5,7 +5,10 @@
 #   1. files of a capture without --upload are uploaded by the next capture with it;
 #   2. a third run uploads only its own files (the journal lists the others);
 #   3. kill -9 during the uploads, then a restart: every finished file is in the store
-#      exactly once, byte-identical, under its own name (no other object appears).
+#      exactly once, byte-identical, under its own name (no other object appears); a
+#      multipart upload left open under the node's prefix (made with boto3, as a run
+#      killed mid-multipart leaves it) is aborted at the restart, another node's is not.
+# The store is read with boto3 (tests/s3/s3cli.py), independently of linecap.
 # shellcheck source=../functional/lib.sh
 source "$(dirname "$0")/../functional/lib.sh"
 # shellcheck source=s3lib.sh
@@ -78,11 +81,20 @@ wait "$pid" 2>/dev/null || true
 BG_PIDS=()
 sleep 2.1 # a .part of the killed run is recovered by the next run (core/recover.c)
 past_names
+s3cli mpu-start rs/nodeR/cap-killed.pcap >/dev/null || fail "boto3: cannot open a multipart upload"
+s3cli mpu-start rs/nodeOther/cap-busy.pcap >/dev/null || fail "boto3: cannot open a multipart upload"
 lc 120 capture -i net_null0 -w "$W" -G 1 -C 3 -c 1000 "${UP[@]}" --stats-json "$T/r5.json" \
 	--eal "$EAL" -q
 expect_rc 0
 [ "$(json_get "$T/r5.json" '.upload.backlog_files')" = 0 ] || fail "files still waiting after the restart"
 same_sets "kill -9 and restart"
 ok "kill -9 during the uploads, then a restart: every finished file in the store once, byte-identical"
+s3cli mpu-list rs/nodeR/ >"$T/mpu" || fail "boto3: listing multipart uploads failed"
+[ ! -s "$T/mpu" ] || { show "$T/mpu"; fail "the restart left open multipart uploads under rs/nodeR/"; }
+grep -q 'aborted [1-9][0-9]* stale multipart upload(s) under rs/nodeR/' "$LC_ERR" ||
+	{ show "$LC_ERR"; fail "no line about the aborted multipart upload"; }
+s3cli mpu-list rs/nodeOther/ >"$T/mpu" || fail "boto3: listing multipart uploads failed"
+[ "$(wc -l <"$T/mpu")" = 1 ] || { show "$T/mpu"; fail "another node's open multipart upload was touched"; }
+ok "the restart aborted the open multipart upload under rs/nodeR/ (one line), not another node's"
 
 passed_line

@@ -2,11 +2,19 @@
 # Sourced by the s3 suite's tests, after tests/functional/lib.sh. Brings up a real
 # object store (tests/lib/s3-server: Ceph's radosgw on 127.0.0.1) in $T/ceph and stops it
 # at exit, even on failure. An object store that does not come up FAILS the test.
-#   s3_get KEY OUT        GET the object with curl's own SigV4 (independent of linecap)
+# Every check of what is in the bucket goes through an independent S3 client:
+# tests/s3/s3cli.py (python3-boto3 from Debian), never curl or linecap's own code.
+#   s3_get KEY OUT        download the object
 #   s3_head_etag KEY      its ETag
-#   s3_keys PREFIX        the keys under PREFIX, one a line (ListObjectsV2)
+#   s3_keys PREFIX        the keys under PREFIX, one a line (sorted)
 #   s3_same LOCAL KEY     fail unless the object's bytes equal the local file's
-require_cmd curl python3 cmp
+#   s3_put FILE KEY       upload FILE as KEY
+#   s3_mirror DIR PREFIX [--exact]   every object under PREFIX downloaded and compared
+#                         with DIR/NAME (see s3cli.py); fails on any difference
+require_cmd python3 cmp
+python3 -c "import boto3" 2>/dev/null ||
+	fail "python3-boto3 is missing (scripts/setup --s3 installs it)"
+S3CLI=$(dirname "${BASH_SOURCE[0]}")/s3cli.py
 
 [ -n "${S3_SERVER:-}" ] || fail "S3_SERVER is not set (run through meson test)"
 S3D=$T/ceph
@@ -18,40 +26,25 @@ trap s3_cleanup EXIT
 "$S3_SERVER" start "$S3D" || fail "the Ceph object store did not come up (tests/lib/s3-server)"
 # shellcheck disable=SC1091
 source "$S3D/env"
-EMPTY_SHA=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+s3cli() { python3 "$S3CLI" "$@"; }
 
-s3_curl() { # curl ARGS... signed with SigV4 by curl itself
-	curl -s --aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
-		-H "x-amz-content-sha256: $EMPTY_SHA" "$@"
-}
+s3_get() { s3cli get "$1" "$2" 2>"$T/s3cli.err" || { show "$T/s3cli.err" >&2; fail "GET $1 failed"; }; }
 
-s3_get() {
-	local code
-	code=$(s3_curl -o "$2" -w '%{http_code}' "$S3_ENDPOINT/$S3_BUCKET/$1")
-	[ "$code" = 200 ] || fail "GET $1: HTTP $code"
-}
+s3_head_etag() { s3cli etag "$1"; }
 
-s3_head_etag() {
-	s3_curl -I "$S3_ENDPOINT/$S3_BUCKET/$1" | tr -d '\r"' | awk 'tolower($1) == "etag:" { print $2 }'
-}
-
-s3_keys() {
-	local token='' out=$T/list.xml pre
-	pre=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1")
-	while :; do
-		# SigV4 signs the query as written: names sorted, values encoded
-		s3_curl -o "$out" "$S3_ENDPOINT/$S3_BUCKET?${token:+continuation-token=$token&}list-type=2&prefix=$pre" ||
-			fail "list $1 failed"
-		grep -o '<Key>[^<]*</Key>' "$out" | sed 's/<[^>]*>//g'
-		grep -q '<IsTruncated>true</IsTruncated>' "$out" || break
-		token=$(grep -o '<NextContinuationToken>[^<]*' "$out" | sed 's/.*>//' |
-			python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.stdin.read().strip(), safe=""))')
-	done
-}
+s3_keys() { s3cli keys "$1" || fail "listing $1 failed"; }
 
 s3_same() {
-	s3_get "$2" "$T/got"
-	cmp -s "$1" "$T/got" || fail "object $2 differs from $1 ($(stat -c %s "$T/got") vs $(stat -c %s "$1") bytes)"
+	s3cli same "$1" "$2" 2>"$T/s3cli.err" ||
+		{ show "$T/s3cli.err" >&2; fail "object $2 differs from $1 (or cannot be read)"; }
+}
+
+s3_put() { s3cli put "$1" "$2" 2>"$T/s3cli.err" || { show "$T/s3cli.err" >&2; fail "PUT $2 failed"; }; }
+
+s3_mirror() {
+	s3cli mirror "$@" >"$T/mirror.out" 2>"$T/mirror.err" ||
+		{ show "$T/mirror.err" 40 >&2; fail "the objects under $2 are not the files of $1"; }
+	cat "$T/mirror.out"
 }
 
 # upload_args NODE PREFIX: the --upload options for this store
@@ -59,18 +52,11 @@ upload_args() {
 	printf '%s\n' --upload "s3://$S3_BUCKET/$2" --s3-endpoint "$S3_ENDPOINT" --node "$1"
 }
 
-# check_all_uploaded DIR PREFIX NODE: every finished file of DIR (and its FILE.idx) is
-# an object under PREFIX/NODE, byte for byte; prints the number of capture files
+# check_all_uploaded DIR PREFIX NODE: the objects under PREFIX/NODE/ are exactly the
+# finished files of DIR (captures and FILE.idx), each downloaded and compared byte for
+# byte (s3cli.py mirror --exact); prints the number of capture files
 check_all_uploaded() {
-	local dir=$1 pre=$2 node=$3 f n=0
-	s3_keys "$pre/$node/" >"$T/keys"
-	for f in "$dir"/*; do
-		case $f in *.part | */.*) continue ;; esac
-		[ -f "$f" ] || continue
-		grep -qxF "$pre/$node/$(basename "$f")" "$T/keys" ||
-			{ show "$T/keys" 50; fail "$f was not uploaded as $pre/$node/$(basename "$f")"; }
-		s3_same "$f" "$pre/$node/$(basename "$f")"
-		case $f in *.idx) ;; *) n=$((n + 1)) ;; esac
-	done
-	echo "$n"
+	local dir=$1 pre=$2 node=$3
+	s3_mirror "$dir" "$pre/$node/" --exact >/dev/null
+	find "$dir" -maxdepth 1 -type f ! -name '.*' ! -name '*.part' ! -name '*.idx' | wc -l
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # capture --upload to a real object store (Ceph radosgw on 127.0.0.1, tests/lib/s3-server):
 #   1. a rotating capture (-C 6, --index, parts of 5 MiB): every finished file and its
-#      index arrive under PREFIX/NODE, byte-identical (GET with curl's own SigV4); files
+#      index arrive under PREFIX/NODE, byte-identical (boto3, tests/s3/s3cli.py, lists the
+#      prefix, downloads every object and compares it with the local file); files
 #      over the part size are multipart (ETag "-N"); the JSON counts them, nothing waits;
 #      the invariant is exact;
 #   2. --keep-local: uploaded local copies beyond SIZE are deleted, oldest first;
