@@ -3,12 +3,13 @@
 #define LINECAP_INDEX_IDX_FORMAT_H
 
 /*
- * The sidecar index `FILE.idx` of a capture file `FILE`, version 1.
- * All integers little-endian. Checksums are CRC-32C.
+ * The sidecar index `FILE.idx` of a capture file `FILE`, version 2 (readers
+ * also take version 1: see the Bloom filter below). All integers
+ * little-endian. Checksums are CRC-32C.
  *
  * Header, 64 bytes:
  *   0  u8[8] magic "LCAPIDX\0"
- *   8  u32 version (1)
+ *   8  u32 version (2; 1 as written before)
  *  12  u32 header size (64)
  *  16  u64 size of the capture file when indexed (bytes covered)
  *  24  u32 CRC-32C of the capture file's first min(size, 4096) bytes
@@ -18,7 +19,7 @@
  *  34  u8  flags: bit 0 SEEKABLE (a unit can be read on its own: pcap, or a
  *          pcapng file with one section whose interfaces all precede the
  *          first packet), bit 1 ORDERED (time stamps never go back)
- *  35  u8  Bloom hash count k (1..16)
+ *  35  u8  Bloom hash count k (version 2: 1..8; version 1: 1..16)
  *  36  u32 Bloom filter bytes per unit m/8 (power of two, 64..65536)
  *  40  u32 number of units
  *  44  u32 entry size (40 + Bloom bytes)
@@ -32,27 +33,38 @@
  *  24  u64 largest time stamp, ns since the epoch
  *  32  u32 packet count (> 0)
  *  36  u32 flags: bit 0 OPAQUE (keys unknown: the unit matches every key)
- *  40  u8[m/8] Bloom filter of the unit's keys (index/keys.h): bit i of
- *          byte b is bit 8b+i; a key sets bits (h1 + j*h2) mod m for
- *          j < k, h = lc_key_hash(key), h1 = h mod 2^32, h2 = (h >> 32) | 1;
- *          lc_key_hash (index/keys.c): t = type << 8 | len, w0 and w1 the
- *          key's 16 value bytes (zero-padded) as two little-endian u64,
- *          h = M(w0 ^ t * 0x9e3779b97f4a7c15) ^ M(w1 + t * 0xc2b2ae3d27d4eb4f + 1)
- *          with M splitmix64's finaliser (mod 2^64 arithmetic). Key values:
+ *  40  u8[m/8] Bloom filter of the unit's keys (index/keys.h). Key values:
  *          ADDR4 4 bytes, ADDR6 16, PORT 2 (network order), PROTO 1, VLAN 2
  *          (network order, 12-bit id); types ADDR4 1, ADDR6 2, PORT 3,
- *          PROTO 4, VLAN 5; source and destination alike
+ *          PROTO 4, VLAN 5; source and destination alike. t = type << 8 |
+ *          len; w0 and w1 the key's 16 value bytes (zero-padded) as two
+ *          little-endian u64; arithmetic mod 2^64 unless said.
+ *          Version 2, blocked: the filter is m/64 little-endian u64 words
+ *          (word i = bytes 8i..8i+7, bit b of a word = 1 << b), and a key
+ *          sets k bits of ONE word. Key hash (lc_key_hash, 32 bits):
+ *          x = w0 ^ t * 0x9e3779b97f4a7c15, y = w1 ^ 0xc2b2ae3d27d4eb4f,
+ *          P = x * y as a 128-bit product, f = lo64(P) ^ hi64(P),
+ *          h = lo32(f) ^ hi32(f). Word: h mod (m/64). Bits: g = h *
+ *          0x9e3779b97f4a7c15 (h as u64), bit j = (g >> (58 - 6j)) & 63
+ *          for j < k (bits may coincide).
+ *          Version 1: bit i of byte b is bit 8b+i; a key sets bits
+ *          (h1 + j*h2) mod m for j < k, h = H(key), h1 = h mod 2^32,
+ *          h2 = (h >> 32) | 1; H (lc_key_hash_v1): h = M(w0 ^ t *
+ *          0x9e3779b97f4a7c15) ^ M(w1 + t * 0xc2b2ae3d27d4eb4f + 1) with M
+ *          splitmix64's finaliser
  * The index file is exactly 64 + units * entry size bytes.
  */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "index/keys.h"
 
 #define LC_IDX_MAGIC "LCAPIDX"
-#define LC_IDX_VERSION 1u
+#define LC_IDX_VERSION 2u    /* written */
+#define LC_IDX_VERSION_V1 1u /* still read */
 #define LC_IDX_HDR_SIZE 64u
 #define LC_IDX_ENTRY_FIXED 40u
 #define LC_IDX_HEAD_BYTES 4096u
@@ -61,7 +73,8 @@
 #define LC_IDX_UNIT_OPAQUE 0x01u
 #define LC_IDX_BLOOM_MIN 64u
 #define LC_IDX_BLOOM_MAX 65536u
-#define LC_IDX_K_MAX 16u
+#define LC_IDX_K_MAX 16u   /* version 1 */
+#define LC_IDX_K_MAX_V2 8u /* version 2 */
 
 struct lc_idx_header {
 	uint64_t file_size;
@@ -75,6 +88,8 @@ struct lc_idx_header {
 	uint32_t nb_units;
 	uint64_t packets;
 	uint32_t entries_crc;
+	uint32_t version; /* as read (LC_IDX_VERSION or LC_IDX_VERSION_V1); written: LC_IDX_VERSION
+			   */
 };
 
 struct lc_idx_unit {
@@ -109,8 +124,46 @@ int lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *
 void lc_idx_unit_at(const uint8_t *buf, const struct lc_idx_header *h, uint32_t i,
 		struct lc_idx_unit *u);
 
-/* Bloom filter operations on m = bytes * 8 bits (bytes a power of two). */
-void lc_bloom_add(uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash);
-bool lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash);
+/* Version 2 Bloom filter of `bytes` (a power of two, >= 8): a key's word and bits. */
+static inline uint64_t
+lc_bloom_mask(uint32_t hash, unsigned int k)
+{
+	uint64_t g = (uint64_t)hash * 0x9e3779b97f4a7c15ull, mask = 0;
+	unsigned int j;
+
+	for (j = 0; j < k; j++)
+		mask |= 1ull << ((g >> (58 - 6 * j)) & 63);
+	return mask;
+}
+
+static inline uint8_t *
+lc_bloom_word(uint8_t *bloom, uint32_t bytes, uint32_t hash)
+{
+	return bloom + (size_t)(hash & (bytes / 8 - 1)) * 8;
+}
+
+/* Add a key (its lc_key_hash) to a version 2 filter: one load, OR and store. */
+static inline void
+lc_bloom_add(uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash)
+{
+	uint8_t *w = lc_bloom_word(bloom, bytes, hash);
+	uint64_t v, mask = lc_bloom_mask(hash, k);
+
+	memcpy(&v, w, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	mask = __builtin_bswap64(mask);
+#endif
+	v |= mask;
+	memcpy(w, &v, sizeof(v));
+}
+
+bool lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash);
+
+/* A version 1 filter (h = lc_key_hash_v1). */
+bool lc_bloom_test_v1(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash);
+
+/* May the unit of a parsed index of either version hold `key`? (OPAQUE not looked at.) */
+bool lc_idx_bloom_may_hold(const struct lc_idx_header *h, const struct lc_idx_unit *u,
+		const struct lc_key *key);
 
 #endif
