@@ -151,10 +151,17 @@ lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why,
 bool
 lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash)
 {
-	const uint8_t *w = lc_bloom_word((uint8_t *)(uintptr_t)bloom, bytes, hash);
-	uint64_t mask = lc_bloom_mask(hash, k);
+	const uint8_t *line = bloom + (size_t)(hash & (bytes / 64 - 1)) * 64;
+	uint64_t g = LC_BLOOM_G(hash);
+	unsigned int j;
 
-	return (get64(w) & mask) == mask;
+	for (j = 0; j < k; j++) {
+		uint32_t b = lc_bloom_bit(g, j);
+
+		if (!(line[b >> 3] & (1u << (b & 7))))
+			return false;
+	}
+	return true;
 }
 
 static inline uint32_t

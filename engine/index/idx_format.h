@@ -39,14 +39,14 @@
  *          PROTO 4, VLAN 5; source and destination alike. t = type << 8 |
  *          len; w0 and w1 the key's 16 value bytes (zero-padded) as two
  *          little-endian u64; arithmetic mod 2^64 unless said.
- *          Version 2, blocked: the filter is m/64 little-endian u64 words
- *          (word i = bytes 8i..8i+7, bit b of a word = 1 << b), and a key
- *          sets k bits of ONE word. Key hash (lc_key_hash, 32 bits):
+ *          Version 2, blocked: bit i of byte b is bit 8b+i; the filter is
+ *          m/512 lines of 64 bytes (line L = bytes 64L..64L+63) and a key
+ *          sets k bits of ONE line. Key hash (lc_key_hash, 32 bits):
  *          x = w0 ^ t * 0x9e3779b97f4a7c15, y = w1 ^ 0xc2b2ae3d27d4eb4f,
  *          P = x * y as a 128-bit product, f = lo64(P) ^ hi64(P),
- *          h = lo32(f) ^ hi32(f). Word: h mod (m/64). Bits: g = h *
- *          0x9e3779b97f4a7c15 (h as u64), bit j = (g >> (58 - 6j)) & 63
- *          for j < k (bits may coincide).
+ *          h = lo32(f) ^ hi32(f). Line: h mod (m/512). Bits: g = h *
+ *          0x9e3779b97f4a7c15 (h as u64), bit j of the line = (g >> (55 -
+ *          9j)) & 511 for j < k (bits may coincide).
  *          Version 1: bit i of byte b is bit 8b+i; a key sets bits
  *          (h1 + j*h2) mod m for j < k, h = H(key), h1 = h mod 2^32,
  *          h2 = (h >> 32) | 1; H (lc_key_hash_v1): h = M(w0 ^ t *
@@ -74,7 +74,7 @@
 #define LC_IDX_BLOOM_MIN 64u
 #define LC_IDX_BLOOM_MAX 65536u
 #define LC_IDX_K_MAX 16u   /* version 1 */
-#define LC_IDX_K_MAX_V2 8u /* version 2 */
+#define LC_IDX_K_MAX_V2 6u /* version 2 */
 
 struct lc_idx_header {
 	uint64_t file_size;
@@ -124,37 +124,42 @@ int lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *
 void lc_idx_unit_at(const uint8_t *buf, const struct lc_idx_header *h, uint32_t i,
 		struct lc_idx_unit *u);
 
-/* Version 2 Bloom filter of `bytes` (a power of two, >= 8): a key's word and bits. */
-static inline uint64_t
-lc_bloom_mask(uint32_t hash, unsigned int k)
-{
-	uint64_t g = (uint64_t)hash * 0x9e3779b97f4a7c15ull, mask = 0;
-	unsigned int j;
-
-	for (j = 0; j < k; j++)
-		mask |= 1ull << ((g >> (58 - 6 * j)) & 63);
-	return mask;
-}
-
+/* Version 2 Bloom filter of `bytes` (a power of two, >= 64): a key's line, and its bits there. */
 static inline uint8_t *
-lc_bloom_word(uint8_t *bloom, uint32_t bytes, uint32_t hash)
+lc_bloom_line(uint8_t *bloom, uint32_t bytes, uint32_t hash)
 {
-	return bloom + (size_t)(hash & (bytes / 8 - 1)) * 8;
+	return bloom + (size_t)(hash & (bytes / 64 - 1)) * 64;
 }
 
-/* Add a key (its lc_key_hash) to a version 2 filter: one load, OR and store. */
+static inline uint32_t
+lc_bloom_bit(uint64_t g, unsigned int j)
+{
+	return (uint32_t)(g >> (55 - 9 * j)) & 511u;
+}
+
+#define LC_BLOOM_G(hash) ((uint64_t)(hash)*0x9e3779b97f4a7c15ull)
+
+/* Add a key (its lc_key_hash) to a version 2 filter: k bits of one cache line. */
 static inline void
 lc_bloom_add(uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash)
 {
-	uint8_t *w = lc_bloom_word(bloom, bytes, hash);
-	uint64_t v, mask = lc_bloom_mask(hash, k);
+	uint8_t *line = lc_bloom_line(bloom, bytes, hash);
+	uint64_t g = LC_BLOOM_G(hash);
+	unsigned int j;
 
-	memcpy(&v, w, sizeof(v));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	mask = __builtin_bswap64(mask);
+	for (j = 0; j < k; j++) {
+		uint32_t b = lc_bloom_bit(g, j);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* the same bit, set in its 64-bit word: fewer instructions */
+		uint64_t v;
+
+		memcpy(&v, line + (b >> 6) * 8, sizeof(v));
+		v |= 1ull << (b & 63);
+		memcpy(line + (b >> 6) * 8, &v, sizeof(v));
+#else
+		line[b >> 3] |= (uint8_t)(1u << (b & 7));
 #endif
-	v |= mask;
-	memcpy(w, &v, sizeof(v));
+	}
 }
 
 bool lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash);
