@@ -43,8 +43,8 @@
  *          m/512 lines of 64 bytes (line L = bytes 64L..64L+63) and a key
  *          sets k bits of ONE line. Key hash (lc_key_hash, 32 bits):
  *          x = w0 ^ t * 0x9e3779b97f4a7c15, y = w1 ^ 0xc2b2ae3d27d4eb4f,
- *          P = x * y as a 128-bit product, f = lo64(P) ^ hi64(P),
- *          h = lo32(f) ^ hi32(f). Line: h mod (m/512). Bits: g = h *
+ *          P = x * y as a 128-bit product, f = (lo64(P) ^ hi64(P)) *
+ *          0xbf58476d1ce4e5b9, h = hi32(f). Line: h mod (m/512). Bits: g = h *
  *          0x9e3779b97f4a7c15 (h as u64), bit j of the line = (g >> (55 -
  *          9j)) & 511 for j < k (bits may coincide).
  *          Version 1: bit i of byte b is bit 8b+i; a key sets bits

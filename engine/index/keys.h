@@ -72,7 +72,7 @@ void lc_key_make(struct lc_key *k, enum lc_key_type type, const void *v, uint8_t
 /*
  * The hash of a key (type, length and value) of index format version 2:
  * defined in idx_format.h, part of the format, so never change it within a
- * version. One 64x64->128-bit multiply.
+ * version. A 64x64->128-bit multiply, then a 64-bit one.
  */
 static inline uint32_t
 lc_key_hash_words(uint64_t t, uint64_t w0, uint64_t w1)
@@ -80,8 +80,8 @@ lc_key_hash_words(uint64_t t, uint64_t w0, uint64_t w1)
 	uint64_t x = w0 ^ (t * 0x9e3779b97f4a7c15ull), y = w1 ^ 0xc2b2ae3d27d4eb4full, f;
 	unsigned __int128 p = (unsigned __int128)x * y;
 
-	f = (uint64_t)p ^ (uint64_t)(p >> 64);
-	return (uint32_t)f ^ (uint32_t)(f >> 32);
+	f = ((uint64_t)p ^ (uint64_t)(p >> 64)) * 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(f >> 32);
 }
 
 static inline uint32_t

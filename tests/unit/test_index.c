@@ -310,8 +310,8 @@ test_bloom_layout(void)
 	x = 0x0302010aull ^ ((uint64_t)(1 << 8 | 4) * 0x9e3779b97f4a7c15ull);
 	y = 0xc2b2ae3d27d4eb4full;
 	p = (unsigned __int128)x * y;
-	f = (uint64_t)p ^ (uint64_t)(p >> 64);
-	h = (uint32_t)f ^ (uint32_t)(f >> 32);
+	f = ((uint64_t)p ^ (uint64_t)(p >> 64)) * 0xbf58476d1ce4e5b9ull;
+	h = (uint32_t)(f >> 32);
 	CHECK(lc_key_hash(&key) == h);
 	g = (uint64_t)h * 0x9e3779b97f4a7c15ull;
 	for (j = 0; j < 3; j++) {
