@@ -19,7 +19,6 @@
 #define NAP_NS (1000L * 1000)
 
 _Static_assert(SLOT_DATA >= PATH_MAX, "a slot holds a path");
-_Static_assert(LC_IDX_DEFAULT_BLOOM <= LC_KEYSUM_MAX_BLOOM, "summaries address the filter");
 _Static_assert(sizeof(struct lc_keysum) <= LC_RECORD_SUMMARY_SIZE, "a summary fits its slot");
 
 enum slot_kind { SLOT_BEGIN, SLOT_ENTRY, SLOT_END_OK, SLOT_END_FAIL };

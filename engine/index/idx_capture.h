@@ -6,7 +6,7 @@
  * `linecap capture --index`: the index of each capture file (pcap or
  * pcapng), written while capturing. A packet's keys are taken once, on the
  * rx lcore that has just received it (the hook's `summarise`: a 64-byte
- * summary of Bloom coordinates in a per-ring slot the mbuf points at); the
+ * summary of key hashes in a per-ring slot the mbuf points at); the
  * writer's thread folds each record into its writer's unit accumulator as
  * it packs it (the hook's record tap: offsets, time stamps, the summary, or
  * the keys of the record's bytes when it has none: libpcap path, a packet

@@ -40,7 +40,7 @@ lc_idx_header_encode(const struct lc_idx_header *h, uint8_t *out)
 {
 	memset(out, 0, LC_IDX_HDR_SIZE);
 	memcpy(out, LC_IDX_MAGIC, sizeof(LC_IDX_MAGIC));
-	put32(out + 8, LC_IDX_VERSION);
+	put32(out + 8, LC_IDX_VERSION); /* whatever h->version says: only version 2 is written */
 	put32(out + 12, LC_IDX_HDR_SIZE);
 	put64(out + 16, h->file_size);
 	put32(out + 24, h->head_crc);
@@ -117,8 +117,10 @@ lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why,
 		return BAD("not a linecap index");
 	if (get32(buf + 60) != lc_crc32c(0, buf, 60))
 		return BAD("header checksum mismatch");
-	if (get32(buf + 8) != LC_IDX_VERSION || get32(buf + 12) != LC_IDX_HDR_SIZE)
+	if ((get32(buf + 8) != LC_IDX_VERSION && get32(buf + 8) != LC_IDX_VERSION_V1) ||
+			get32(buf + 12) != LC_IDX_HDR_SIZE)
 		return BAD("unsupported index version %" PRIu32, get32(buf + 8));
+	h->version = get32(buf + 8);
 	h->file_size = get64(buf + 16);
 	h->head_crc = get32(buf + 24);
 	h->linktype = get32(buf + 28);
@@ -132,8 +134,9 @@ lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why,
 	h->packets = get64(buf + 48);
 	h->entries_crc = get32(buf + 56);
 	if (h->format > 1 || (h->ts_res != 6 && h->ts_res != 9) || h->bloom_k == 0 ||
-			h->bloom_k > LC_IDX_K_MAX || h->bloom_bytes < LC_IDX_BLOOM_MIN ||
-			h->bloom_bytes > LC_IDX_BLOOM_MAX ||
+			h->bloom_k > (h->version == LC_IDX_VERSION ? LC_IDX_K_MAX_V2
+								   : LC_IDX_K_MAX) ||
+			h->bloom_bytes < LC_IDX_BLOOM_MIN || h->bloom_bytes > LC_IDX_BLOOM_MAX ||
 			(h->bloom_bytes & (h->bloom_bytes - 1)) != 0 ||
 			entry_size != lc_idx_entry_size(h))
 		return BAD("bad header fields");
@@ -145,36 +148,49 @@ lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why,
 	return check_units(buf, h, why, whylen);
 }
 
+bool
+lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint32_t hash)
+{
+	const uint8_t *line = bloom + (size_t)(hash & (bytes / 64 - 1)) * 64;
+	uint64_t g = LC_BLOOM_G(hash);
+	unsigned int j;
+
+	for (j = 0; j < k; j++) {
+		uint32_t b = lc_bloom_bit(g, j);
+
+		if (!(line[b >> 3] & (1u << (b & 7))))
+			return false;
+	}
+	return true;
+}
+
 static inline uint32_t
-bloom_bit(uint64_t hash, unsigned int j, uint32_t bytes)
+bloom_bit_v1(uint64_t hash, unsigned int j, uint32_t bytes)
 {
 	uint32_t h1 = (uint32_t)hash, h2 = (uint32_t)(hash >> 32) | 1u;
 
 	return (h1 + j * h2) & (bytes * 8u - 1u);
 }
 
-void
-lc_bloom_add(uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash)
-{
-	unsigned int j;
-
-	for (j = 0; j < k; j++) {
-		uint32_t b = bloom_bit(hash, j, bytes);
-
-		bloom[b >> 3] |= (uint8_t)(1u << (b & 7));
-	}
-}
-
 bool
-lc_bloom_test(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash)
+lc_bloom_test_v1(const uint8_t *bloom, uint32_t bytes, unsigned int k, uint64_t hash)
 {
 	unsigned int j;
 
 	for (j = 0; j < k; j++) {
-		uint32_t b = bloom_bit(hash, j, bytes);
+		uint32_t b = bloom_bit_v1(hash, j, bytes);
 
 		if (!(bloom[b >> 3] & (1u << (b & 7))))
 			return false;
 	}
 	return true;
+}
+
+bool
+lc_idx_bloom_may_hold(const struct lc_idx_header *h, const struct lc_idx_unit *u,
+		const struct lc_key *key)
+{
+	if (h->version == LC_IDX_VERSION_V1)
+		return lc_bloom_test_v1(u->bloom, h->bloom_bytes, h->bloom_k, lc_key_hash_v1(key));
+	return lc_bloom_test(u->bloom, h->bloom_bytes, h->bloom_k, lc_key_hash(key));
 }

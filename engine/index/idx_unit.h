@@ -36,8 +36,7 @@ bool lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_
 		const uint8_t *data, uint32_t caplen);
 
 /*
- * The same with the packet's keys summarised on the rx lcore (keys.h); the
- * Bloom filter must be at most LC_KEYSUM_MAX_BLOOM bytes.
+ * The same with the packet's keys summarised on the rx lcore (keys.h).
  */
 bool lc_idx_acc_packet_sum(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
 		const struct lc_keysum *s);

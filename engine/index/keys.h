@@ -39,19 +39,18 @@ struct lc_pkt_keys {
 
 /*
  * A packet's keys in the form the live index takes them from the rx lcore
- * (linecap/block_hook.h: summarise): for each key, the two 16-bit halves of
- * its hash that decide its Bloom bits in a filter of at most 2^16 bits
- * (idx_format.h: bit (h1 + j * h2) mod m, m a power of two). 64 bytes.
+ * (linecap/block_hook.h: summarise): each key's 32-bit hash lc_key_hash,
+ * which alone decides its Bloom bits in a filter of any size (idx_format.h,
+ * version 2). 64 bytes.
  */
 #define LC_KEYSUM_MAX 14
-#define LC_KEYSUM_MAX_BLOOM 8192u /* Bloom bytes the coordinates can address */
 
 struct lc_keysum {
 	uint32_t caplen; /* the bytes the keys were taken from */
-	uint8_t nb;	 /* keys in coord[] */
+	uint8_t nb;	 /* keys in hash[] */
 	uint8_t opaque;	 /* the packet may match any key */
 	uint16_t reserved;
-	uint32_t coord[LC_KEYSUM_MAX]; /* h1 & 0xffff | (h2 & 0xffff) << 16 */
+	uint32_t hash[LC_KEYSUM_MAX]; /* lc_key_hash of each key */
 };
 
 /*
@@ -59,13 +58,6 @@ struct lc_keysum {
  * has more than LC_KEYSUM_MAX keys.
  */
 bool lc_keysum_make(const uint8_t *pkt, uint32_t caplen, uint32_t linktype, struct lc_keysum *s);
-
-/* A hash that sets the same Bloom bits as the key's own (filters up to LC_KEYSUM_MAX_BLOOM). */
-static inline uint64_t
-lc_keysum_hash(uint32_t coord)
-{
-	return (uint64_t)(coord & 0xffffu) | (uint64_t)(coord >> 16) << 32;
-}
 
 /* True if this DLT is one extraction understands (else every packet is opaque). */
 bool lc_keys_linktype_known(uint32_t linktype);
@@ -77,7 +69,35 @@ void lc_keys_extract(
 /* A key built from a value (for queries). */
 void lc_key_make(struct lc_key *k, enum lc_key_type type, const void *v, uint8_t len);
 
-/* 64-bit hash of a key (type and value). */
-uint64_t lc_key_hash(const struct lc_key *k);
+/*
+ * The hash of a key (type, length and value) of index format version 2:
+ * defined in idx_format.h, part of the format, so never change it within a
+ * version. A 64x64->128-bit multiply, then a 64-bit one.
+ */
+static inline uint32_t
+lc_key_hash_words(uint64_t t, uint64_t w0, uint64_t w1)
+{
+	uint64_t x = w0 ^ (t * 0x9e3779b97f4a7c15ull), y = w1 ^ 0xc2b2ae3d27d4eb4full, f;
+	unsigned __int128 p = (unsigned __int128)x * y;
+
+	f = ((uint64_t)p ^ (uint64_t)(p >> 64)) * 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(f >> 32);
+}
+
+static inline uint32_t
+lc_key_hash(const struct lc_key *k)
+{
+	uint64_t w0 = 0, w1 = 0;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) { /* little-endian, whatever the host */
+		w0 |= (uint64_t)k->v[i] << (8 * i);
+		w1 |= (uint64_t)k->v[8 + i] << (8 * i);
+	}
+	return lc_key_hash_words((uint64_t)k->type << 8 | k->len, w0, w1);
+}
+
+/* The 64-bit key hash of index format version 1 (only to read version 1 files). */
+uint64_t lc_key_hash_v1(const struct lc_key *k);
 
 #endif

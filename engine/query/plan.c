@@ -145,7 +145,7 @@ add_dir(struct query *q, const char *dir, struct lc_error *err)
 
 bool
 lc_query_unit_wanted(
-		const struct query *q, const struct lc_idx_unit *u, uint32_t bloom_bytes, uint8_t k)
+		const struct query *q, const struct lc_idx_unit *u, const struct lc_idx_header *h)
 {
 	unsigned int i;
 
@@ -155,7 +155,7 @@ lc_query_unit_wanted(
 	if (u->flags & LC_IDX_UNIT_OPAQUE)
 		return true;
 	for (i = 0; i < q->narrow.nb; i++)
-		if (!lc_bloom_test(u->bloom, bloom_bytes, k, lc_key_hash(&q->narrow.keys[i])))
+		if (!lc_idx_bloom_may_hold(h, u, &q->narrow.keys[i]))
 			return false;
 	return true;
 }
@@ -176,7 +176,7 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 
 		lc_idx_unit_at(f->idx.buf, h, i, &u);
 		q->st->units++;
-		if (!lc_query_unit_wanted(q, &u, h->bloom_bytes, h->bloom_k))
+		if (!lc_query_unit_wanted(q, &u, h))
 			continue;
 		f->cand[f->nb_cand].offset = u.offset;
 		f->cand[f->nb_cand++].length = u.length;

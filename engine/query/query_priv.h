@@ -68,9 +68,9 @@ void lc_query_note(const struct query *q, bool always, const char *fmt, ...)
 /* Add a capture file to the inputs (plan.c; also the S3 source's staged files). */
 int lc_query_add_file(struct query *q, const char *path, struct lc_error *err);
 
-/* Is index unit `u` a candidate (time window, then the keys q->narrow requires)? */
-bool lc_query_unit_wanted(const struct query *q, const struct lc_idx_unit *u, uint32_t bloom_bytes,
-		uint8_t k);
+/* Is unit `u` of index `h` a candidate (time window, then the keys q->narrow requires)? */
+bool lc_query_unit_wanted(
+		const struct query *q, const struct lc_idx_unit *u, const struct lc_idx_header *h);
 
 /* Inputs into files, each with its index and candidate units; compile the expression. */
 int lc_query_plan(struct query *q, struct lc_error *err);

@@ -197,7 +197,7 @@ fetch_units(struct s3_src *x, const struct s3_obj *o, const char *path, int fd)
 		struct lc_idx_unit u;
 
 		lc_idx_unit_at(idx.buf, &idx.h, i, &u);
-		if (!lc_query_unit_wanted(x->q, &u, idx.h.bloom_bytes, idx.h.bloom_k))
+		if (!lc_query_unit_wanted(x->q, &u, &idx.h))
 			continue;
 		if (run_len != 0 && run_off + run_len == u.offset) {
 			run_len += u.length; /* adjacent: one request */

@@ -38,7 +38,7 @@ check_index(const uint8_t *data, size_t size)
 		if (u.offset < end || u.offset + u.length > h.file_size || u.min_ts > u.max_ts)
 			abort();
 		end = u.offset + u.length;
-		(void)lc_bloom_test(u.bloom, h.bloom_bytes, h.bloom_k, lc_key_hash(&key));
+		(void)lc_idx_bloom_may_hold(&h, &u, &key);
 	}
 }
 
