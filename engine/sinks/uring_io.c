@@ -110,10 +110,15 @@ lc_uring_reap(void *ring, unsigned int *tag, int *res, bool wait)
 			return 0;
 	}
 	*tag = (unsigned int)io_uring_cqe_get_data64(cqe);
+	/*
+	 * A short write to a file is the filesystem filling up mid-write (the
+	 * next write would fail with ENOSPC): name it so, not EIO, so that the
+	 * summary says why.
+	 */
 	if (cqe->res < 0)
 		*res = cqe->res;
 	else
-		*res = (size_t)cqe->res == u->expect[*tag % 64] ? 0 : -EIO;
+		*res = (size_t)cqe->res == u->expect[*tag % 64] ? 0 : -ENOSPC;
 	io_uring_cqe_seen(&u->ring, cqe);
 	return 1;
 }
