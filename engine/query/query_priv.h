@@ -28,7 +28,8 @@ struct qfile {
 	bool nano;
 	bool has_packets;
 	bool use_idx;
-	bool zst; /* zstd-compressed (read decoded, scanned) */
+	bool zst;		/* zstd-compressed (query_zst.c) */
+	struct lc_zst_unit *zu; /* indexed .zst: r's frame-at-a-time stream (reader/zst_unit.h) */
 	struct lc_idx idx;
 	uint32_t *cand; /* candidate units, increasing */
 	uint32_t nb_cand, next_cand;
