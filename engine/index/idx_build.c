@@ -165,6 +165,7 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 		struct lc_error *err)
 {
 	static struct lc_pcap_reader r; /* large (interface table): off the stack */
+	struct lc_idx_opts plain = *o;
 	struct builder b;
 	char path[4096], tmp[4200];
 	int ret;
@@ -174,7 +175,8 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	if (lc_idx_path(capture, path, sizeof(path)) < 0)
 		return lc_error_set(err, LC_ERR_USAGE, "path too long: %s", capture);
 	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	if (lc_idx_acc_init(&b.a, o) < 0)
+	plain.compressed = false; /* a .zst's units are its frames: lc_idx_zst_head says so */
+	if (lc_idx_acc_init(&b.a, &plain) < 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 	if (lc_pcap_reader_open(&r, capture, err) < 0) {
 		lc_idx_acc_free(&b.a);
