@@ -248,10 +248,7 @@ static int
 zseek(void *cookie, off64_t *off, int whence)
 {
 	struct zin *z = cookie;
-	int64_t base = whence == SEEK_SET   ? 0
-		       : whence == SEEK_CUR ? (int64_t)z->out_pos
-					    : (int64_t)z->out_size;
-	int64_t target = base + *off;
+	int64_t target = lc_zst_seek_target(whence, *off, z->out_pos, z->out_size);
 
 	if (target < 0 || (uint64_t)target > z->out_size) {
 		errno = EINVAL;

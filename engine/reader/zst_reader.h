@@ -43,6 +43,13 @@ struct lc_zst_info {
 	uint64_t nb_frames;
 };
 
+/* A cookie stream's seek target: `off` from 0, `cur` or `end` by `whence`. */
+static inline int64_t
+lc_zst_seek_target(int whence, int64_t off, uint64_t cur, uint64_t end)
+{
+	return off + (whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)cur : (int64_t)end);
+}
+
 /* The first bytes of a file are a zstd frame's magic number. */
 bool lc_zst_magic(const uint8_t *p, size_t n);
 

@@ -14,6 +14,7 @@
 
 #include <zstd.h>
 
+#include "reader/zst_reader.h"
 #include "reader/zst_unit.h"
 
 #define FIRST_READ (128u << 10) /* zlen 0: the first read, to find the frame's size */
@@ -209,10 +210,7 @@ static int
 zu_seek(void *cookie, off64_t *off, int whence)
 {
 	struct lc_zst_unit *zu = cookie;
-	int64_t base = whence == SEEK_SET   ? 0
-		       : whence == SEEK_CUR ? (int64_t)zu->pos
-					    : (int64_t)(zu->base + zu->len);
-	int64_t target = base + *off;
+	int64_t target = lc_zst_seek_target(whence, *off, zu->pos, zu->base + zu->len);
 
 	/* Only within the frames loaded (their end included). */
 	if (target < (int64_t)zu->base || (uint64_t)target > zu->base + zu->len) {
