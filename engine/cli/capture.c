@@ -213,7 +213,8 @@ hooks_setup(struct lc_engine *e, const struct lc_cli *cli, struct lc_upload *up,
 
 	*icp = NULL;
 	if (cli->conf.index) {
-		ic = lc_idx_capture_create(v->nb_writers, v->rotating, lc_engine_linktype(e));
+		ic = lc_idx_capture_create(v->nb_writers, v->rotating, lc_engine_linktype(e),
+				cli->conf.compress != LC_COMPRESS_NONE);
 		if (ic == NULL)
 			return lc_error_set(err, LC_ERR_RUNTIME, "--index: %s", strerror(errno));
 		lc_idx_capture_hook(ic, &h);

@@ -174,11 +174,6 @@ lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
 				"--compress writes files: '%s' is a pipe (pipe through zstd "
 				"instead)",
 				c->output);
-	if (c->compress != LC_COMPRESS_NONE && c->index)
-		return lc_error_set(err, LC_ERR_USAGE,
-				"--index with --compress is not supported yet: `linecap query` "
-				"scans "
-				".zst files");
 	if (c->index && strcmp(c->output, "-") == 0)
 		return lc_error_set(err, LC_ERR_USAGE,
 				"--index writes a file beside each capture file: not with -w -");

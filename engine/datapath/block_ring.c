@@ -207,11 +207,15 @@ seal_frame(struct lc_writer_task *w, struct lc_wblock *b, size_t len)
 	if (unlikely(lc_zframe(w->z, (unsigned int)(b - w->blocks), b->buf, len,
 				     LC_ZHEAD(w, b->offset), &o) < 0)) {
 		/* Cannot happen (the buffer has zstd's bound): lose the block, counted. */
+		if (unlikely(w->hook.sealed != NULL))
+			lc_ring_hook(w, b, len, NULL);
 		lc_ring_settle(w, b, false);
 		b->zwhole = w->z->boundary;
 		done_at_once(b);
 		return;
 	}
+	if (unlikely(w->hook.sealed != NULL))
+		lc_ring_hook(w, b, len, &o); /* the hook learns where the frame went */
 	if (b->last_of_file) {
 		n = direct ? RTE_ALIGN_CEIL(o.whole, LC_BLOCK_ALIGN) : o.whole;
 		memset(o.buf + o.whole, 0, n - o.whole);
@@ -234,8 +238,8 @@ lc_ring_seal(struct lc_writer_task *w, size_t len, size_t submit_len)
 {
 	struct lc_wblock *b = LC_RING_CUR(w);
 
-	if (unlikely(w->hook.sealed != NULL))
-		lc_ring_hook(w, b, len);
+	if (unlikely(w->hook.sealed != NULL) && w->z == NULL)
+		lc_ring_hook(w, b, len, NULL); /* --compress: seal_frame calls it */
 	w->next_off = b->offset + len;
 	b->wbuf = b->buf;
 	b->woff = b->offset;
@@ -295,7 +299,7 @@ lc_ring_seal_frame_written(struct lc_writer_task *w, const struct lc_zout *o)
 	bool direct = w->files[b->file].medium.direct;
 
 	if (unlikely(w->hook.sealed != NULL))
-		lc_ring_hook(w, b, w->used);
+		lc_ring_hook(w, b, w->used, o);
 	w->next_off = b->offset + w->used;
 	lc_ring_frame_pend(w, b, o->off + o->whole, o);
 	/* The next O_DIRECT write starts aligned and rewrites the tail as it is. */
@@ -380,7 +384,8 @@ lc_ring_give_up(struct lc_writer_task *w)
 }
 
 void
-lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len)
+lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len,
+		const struct lc_zout *o)
 {
 	const struct lc_wfile *f = &w->files[b->file];
 	struct lc_block_info bi = {
@@ -397,6 +402,12 @@ lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len)
 
 	if (w->hook.sealed == NULL || len == 0)
 		return;
+	if (o != NULL) {
+		bi.zdata = o->buf;
+		bi.zdata_off = o->off;
+		bi.zoffset = o->frame_start;
+		bi.zend = o->frame_end;
+	}
 	/*
 	 * The record that straddles the end is whole in memory: its header can be
 	 * read. A record tap has seen every record already: no walk.

@@ -118,7 +118,11 @@ void lc_ring_settle(struct lc_writer_task *w, struct lc_wblock *b, bool ok);
 /* At exit, blocks the medium never took: their packets are lost. */
 void lc_ring_give_up(struct lc_writer_task *w);
 
-/* Call the sealed-block hook on the first `len` bytes of `b`, if one is set. */
-void lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len);
+/*
+ * Call the sealed-block hook on the first `len` bytes of `b`, if one is set;
+ * `o`: --compress, the block's frame (NULL: none).
+ */
+void lc_ring_hook(struct lc_writer_task *w, const struct lc_wblock *b, size_t len,
+		const struct lc_zout *o);
 
 #endif

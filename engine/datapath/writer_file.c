@@ -217,7 +217,7 @@ flush_pipe(struct lc_writer_task *w)
 	int res = 0;
 
 	if (unlikely(w->hook.sealed != NULL))
-		lc_ring_hook(w, b, w->used);
+		lc_ring_hook(w, b, w->used, NULL);
 	w->write_calls++;
 	if (f->medium.ops->submit(&f->medium, b->buf, w->used, b->offset,
 			    (unsigned int)(b - w->blocks)) < 0 ||
@@ -354,8 +354,12 @@ close_frame(struct lc_writer_task *w, struct lc_wblock *c, struct lc_wfile *f)
 {
 	struct lc_zout o, none = {0};
 
-	if (lc_zframe(w->z, (unsigned int)(c - w->blocks), c->buf, w->used, LC_ZHEAD(w, c->offset),
-			    &o) < 0) {
+	int r = lc_zframe(w->z, (unsigned int)(c - w->blocks), c->buf, w->used,
+			LC_ZHEAD(w, c->offset), &o);
+
+	if (unlikely(w->hook.sealed != NULL))
+		lc_ring_hook(w, c, w->used, r < 0 ? NULL : &o);
+	if (r < 0) {
 		lc_ring_frame_pend(w, c, 0, &none); /* the carried frames are lost with c */
 		f->medium.ops->close(&f->medium, NULL, 0, f->boundary, f->boundary);
 		return -EIO;
@@ -388,8 +392,8 @@ lc_writer_finish(struct lc_writer_task *w)
 	append_stats(w);
 	c = LC_RING_CUR(w);
 	c->last_of_file = true;
-	if (unlikely(w->hook.sealed != NULL))
-		lc_ring_hook(w, c, w->used);
+	if (unlikely(w->hook.sealed != NULL) && w->z == NULL)
+		lc_ring_hook(w, c, w->used, NULL); /* --compress: close_frame calls it */
 	if (w->z != NULL)
 		r = close_frame(w, c, f);
 	else

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "index/crc32c.h"
+#include "index/idx_build_zst.h"
 #include "index/idx_unit.h"
 #include "index/index.h"
 #include "reader/pcap_reader.h"
@@ -133,11 +134,16 @@ build(struct builder *b, struct lc_pcap_reader *r, const char *tmp, struct lc_er
 	uint8_t head[LC_IDX_HEAD_BYTES], hdr[LC_IDX_HDR_SIZE];
 	size_t hn = r->file_size < sizeof(head) ? (size_t)r->file_size : sizeof(head);
 
-	if (pread(fileno(r->f), head, hn, 0) != (ssize_t)hn)
+	if (r->zst.on) {
+		if (lc_idx_zst_head(&b->a, r, err) < 0) /* .zst: the compressed file's */
+			return -1;
+	} else if (pread(fileno(r->f), head, hn, 0) != (ssize_t)hn) {
 		return lc_error_set(
 				err, LC_ERR_INPUT, "cannot read %s: %s", r->path, strerror(errno));
-	b->a.h.file_size = r->file_size;
-	b->a.h.head_crc = lc_crc32c(0, head, hn);
+	} else {
+		b->a.h.file_size = r->file_size;
+		b->a.h.head_crc = lc_crc32c(0, head, hn);
+	}
 	b->a.h.linktype = r->linktype;
 	b->a.h.format = r->format == LC_FILE_PCAPNG;
 	b->a.h.ts_res = (r->format == LC_FILE_PCAPNG || r->nanosecond) ? 9 : 6;
@@ -145,7 +151,7 @@ build(struct builder *b, struct lc_pcap_reader *r, const char *tmp, struct lc_er
 	if (b->fd < 0)
 		return lc_error_set(
 				err, LC_ERR_OUTPUT, "cannot create %s: %s", tmp, strerror(errno));
-	if (scan(b, r, err) < 0)
+	if ((r->zst.on ? lc_idx_zst_scan(&b->a, b->fd, r, err) : scan(b, r, err)) < 0)
 		return -1;
 	lc_idx_header_encode(&b->a.h, hdr);
 	if (lc_idx_write_all(b->fd, hdr, sizeof(hdr), 0) < 0 || fsync(b->fd) < 0)
@@ -159,6 +165,7 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 		struct lc_error *err)
 {
 	static struct lc_pcap_reader r; /* large (interface table): off the stack */
+	struct lc_idx_opts plain = *o;
 	struct builder b;
 	char path[4096], tmp[4200];
 	int ret;
@@ -168,20 +175,12 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	if (lc_idx_path(capture, path, sizeof(path)) < 0)
 		return lc_error_set(err, LC_ERR_USAGE, "path too long: %s", capture);
 	snprintf(tmp, sizeof(tmp), "%s.part", path);
-	if (lc_idx_acc_init(&b.a, o) < 0)
+	plain.compressed = false; /* a .zst's units are its frames: lc_idx_zst_head says so */
+	if (lc_idx_acc_init(&b.a, &plain) < 0)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 	if (lc_pcap_reader_open(&r, capture, err) < 0) {
 		lc_idx_acc_free(&b.a);
 		return -1;
-	}
-	if (r.zst.on) {
-		/* Offsets into zstd frames are a later step (issue 14): query scans .zst files. */
-		lc_pcap_reader_close(&r);
-		lc_idx_acc_free(&b.a);
-		return lc_error_set(err, LC_ERR_INPUT,
-				"%s: zstd-compressed captures are not indexed yet (linecap query "
-				"scans them)",
-				capture);
 	}
 	ret = build(&b, &r, tmp, err);
 	if (ret == 0 && rename(tmp, path) != 0)
@@ -192,7 +191,7 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	if (ret < 0 && b.fd >= 0)
 		unlink(tmp);
 	if (ret == 0 && st != NULL) {
-		st->file_size = r.file_size;
+		st->file_size = r.zst.on ? r.zst.raw_size : r.file_size;
 		st->index_size = LC_IDX_HDR_SIZE +
 				 (uint64_t)b.a.h.nb_units * lc_idx_entry_size(&b.a.h);
 		st->packets = b.a.h.packets;

@@ -36,6 +36,7 @@ struct idx_writer {
 	uint64_t seq; /* file_seq of that file */
 	uint8_t first[LC_IDX_HEAD_BYTES];
 	uint32_t first_len; /* its first bytes, for the header's CRC */
+	uint32_t magic;	    /* its first 4 bytes as written before compression (0: none) */
 	uint32_t head;	    /* ring: slots pushed */
 	/* The consumers (index thread, rotation thread), under lc_idx_capture.mu. */
 	uint32_t tail;
@@ -52,6 +53,7 @@ struct lc_idx_capture {
 	unsigned int nb;
 	uint32_t linktype;
 	bool rotating, running;
+	bool compressed; /* --compress: one unit per zstd frame (sealed block) */
 	volatile int stop;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -104,27 +106,6 @@ cut(struct idx_writer *w)
 	slot_push(w);
 }
 
-/* Format and time resolution from the file's first bytes: 0, or -1 if not pcap/pcapng. */
-static int
-file_kind(struct idx_writer *w)
-{
-	uint32_t magic;
-
-	if (w->first_len < 4)
-		return -1;
-	memcpy(&magic, w->first, sizeof(magic));
-	if (magic == 0x0a0d0d0au) {
-		w->acc.h.format = 1;
-		w->acc.h.ts_res = 9;
-	} else if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) {
-		w->acc.h.format = 0;
-		w->acc.h.ts_res = magic == 0xa1b23c4du ? 9 : 6;
-	} else {
-		return -1;
-	}
-	return 0;
-}
-
 /* The file ended `size` bytes long (ok), or without its last block. */
 static void
 end_file(struct idx_writer *w, bool ok, uint64_t size)
@@ -133,7 +114,7 @@ end_file(struct idx_writer *w, bool ok, uint64_t size)
 	struct slot *s;
 
 	cut(w);
-	if (!ok || w->broken || file_kind(w) < 0 ||
+	if (!ok || w->broken || lc_idx_kind(w->magic, &w->acc.h) < 0 ||
 			w->first_len < (size < LC_IDX_HEAD_BYTES ? size : LC_IDX_HEAD_BYTES))
 		ok = false;
 	w->acc.h.file_size = size;
@@ -166,6 +147,7 @@ begin_file(struct lc_idx_capture *c, struct idx_writer *w, const char *path, uin
 	w->broken = false;
 	w->seq = seq;
 	w->first_len = 0;
+	w->magic = 0;
 	s = slot_get(w, 2);
 	if (s == NULL || n >= PATH_MAX) {
 		w->broken = true;
@@ -202,6 +184,20 @@ record(const struct lc_record_info *r, void *arg)
 		cut(w);
 }
 
+/* --compress: the block's frame is the unit; the header's CRC and size are the .zst's. */
+static void
+sealed_frame(struct idx_writer *w, const struct lc_block_info *b)
+{
+	if (b->zdata == NULL || !lc_idx_acc_frame(&w->acc, b->offset, b->zoffset, b->zend))
+		w->broken = true; /* no frame (its records are lost), or not the unit */
+	else
+		lc_idx_head_take(w->first, &w->first_len, b->zdata, b->zdata_off,
+				b->zend - b->zdata_off);
+	cut(w);
+	if (b->last_of_file)
+		end_file(w, true, b->zend);
+}
+
 /* Sealed blocks: the file's first bytes (header CRC) and its end. */
 static void
 sealed(const struct lc_block_info *b, void *arg)
@@ -216,6 +212,12 @@ sealed(const struct lc_block_info *b, void *arg)
 		begin_file(c, w, b->path, b->file_seq); /* no packet yet */
 	if (!w->active || w->seq != b->file_seq)
 		return;
+	if (b->offset == 0 && b->len >= sizeof(w->magic))
+		memcpy(&w->magic, b->data, sizeof(w->magic));
+	if (c->compressed) {
+		sealed_frame(w, b);
+		return;
+	}
 	if (b->offset == w->first_len && w->first_len < LC_IDX_HEAD_BYTES) {
 		size_t n = LC_IDX_HEAD_BYTES - w->first_len;
 
@@ -368,12 +370,13 @@ deleted(unsigned int writer, const char *name, void *arg)
 /* ---- control ---- */
 
 struct lc_idx_capture *
-lc_idx_capture_create(unsigned int nb_writers, bool rotating, uint32_t linktype)
+lc_idx_capture_create(unsigned int nb_writers, bool rotating, uint32_t linktype, bool compressed)
 {
 	const struct lc_idx_opts o = {
 			.unit_bytes = LC_IDX_DEFAULT_UNIT,
 			.bloom_bytes = LC_IDX_DEFAULT_BLOOM,
 			.k = LC_IDX_DEFAULT_K,
+			.compressed = compressed,
 	};
 	struct lc_idx_capture *c = calloc(1, sizeof(*c));
 	unsigned int i;
@@ -382,6 +385,7 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating, uint32_t linktype)
 		return NULL;
 	c->rotating = rotating;
 	c->linktype = linktype;
+	c->compressed = compressed;
 	pthread_mutex_init(&c->mu, NULL);
 	c->w = calloc(nb_writers, sizeof(*c->w));
 	if (c->w == NULL)

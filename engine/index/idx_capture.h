@@ -30,9 +30,14 @@
 
 struct lc_idx_capture;
 
-/* For `nb_writers` writers of files of link type `linktype`. NULL with errno set. */
+/*
+ * For `nb_writers` writers of files of link type `linktype`; `compressed`:
+ * --compress, each sealed block is one zstd frame and one unit (its frame's
+ * offset and length in the entry; the sealed hook gives them). NULL with
+ * errno set.
+ */
 struct lc_idx_capture *lc_idx_capture_create(
-		unsigned int nb_writers, bool rotating, uint32_t linktype);
+		unsigned int nb_writers, bool rotating, uint32_t linktype, bool compressed);
 
 /* The hook to give lc_engine_set_block_hook. */
 void lc_idx_capture_hook(struct lc_idx_capture *c, struct lc_block_hook *h);

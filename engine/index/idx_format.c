@@ -66,6 +66,8 @@ lc_idx_entry_encode(const struct lc_idx_unit *u, uint8_t *out)
 	put64(out + 24, u->max_ts);
 	put32(out + 32, u->packets);
 	put32(out + 36, u->flags);
+	put64(out + 40, u->zoffset);
+	put64(out + 48, u->zlength);
 }
 
 void
@@ -79,27 +81,47 @@ lc_idx_unit_at(const uint8_t *buf, const struct lc_idx_header *h, uint32_t i, st
 	u->max_ts = get64(p + 24);
 	u->packets = get32(p + 32);
 	u->flags = get32(p + 36);
-	u->bloom = p + LC_IDX_ENTRY_FIXED;
+	if (h->version == LC_IDX_VERSION_V1) {
+		u->zoffset = u->zlength = 0; /* version 1 has no frame fields */
+	} else {
+		u->zoffset = get64(p + 40);
+		u->zlength = get64(p + 48);
+	}
+	u->bloom = p + lc_idx_entry_fixed(h);
 }
 
 #define BAD(...) (snprintf(why, whylen, __VA_ARGS__), -1)
 
+/*
+ * A unit's bytes must lie in the file: its records, or with COMPRESSED its
+ * frame (after the previous unit's, which ends at `zend`).
+ */
+static bool
+bad_place(const struct lc_idx_header *h, const struct lc_idx_unit *u, uint64_t zend)
+{
+	if (!(h->flags & LC_IDX_COMPRESSED))
+		return u->offset > h->file_size || u->length > h->file_size - u->offset ||
+		       u->zoffset != 0 || u->zlength != 0;
+	return u->zoffset < zend || u->zlength == 0 || u->zoffset > h->file_size ||
+	       u->zlength > h->file_size - u->zoffset;
+}
+
 static int
 check_units(const uint8_t *buf, const struct lc_idx_header *h, char *why, size_t whylen)
 {
-	uint64_t end = 0, packets = 0;
+	uint64_t end = 0, zend = 0, packets = 0;
 	uint32_t i;
 
 	for (i = 0; i < h->nb_units; i++) {
 		struct lc_idx_unit u;
 
 		lc_idx_unit_at(buf, h, i, &u);
-		if (u.offset < end || u.length == 0 || u.offset > h->file_size ||
-				u.length > h->file_size - u.offset)
+		if (u.offset < end || u.length == 0 || bad_place(h, &u, zend))
 			return BAD("unit %" PRIu32 " lies outside the file or overlaps", i);
 		if (u.packets == 0 || u.min_ts > u.max_ts)
 			return BAD("unit %" PRIu32 " has no packets or bad time stamps", i);
 		end = u.offset + u.length;
+		zend = u.zoffset + u.zlength;
 		packets += u.packets;
 	}
 	if (packets != h->packets)
@@ -138,7 +160,8 @@ lc_idx_parse(const uint8_t *buf, size_t len, struct lc_idx_header *h, char *why,
 								   : LC_IDX_K_MAX) ||
 			h->bloom_bytes < LC_IDX_BLOOM_MIN || h->bloom_bytes > LC_IDX_BLOOM_MAX ||
 			(h->bloom_bytes & (h->bloom_bytes - 1)) != 0 ||
-			entry_size != lc_idx_entry_size(h))
+			entry_size != lc_idx_entry_size(h) ||
+			(h->version == LC_IDX_VERSION_V1 && (h->flags & LC_IDX_COMPRESSED)))
 		return BAD("bad header fields");
 	if ((len - LC_IDX_HDR_SIZE) / entry_size != h->nb_units ||
 			(len - LC_IDX_HDR_SIZE) % entry_size != 0)

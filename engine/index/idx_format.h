@@ -18,11 +18,12 @@
  *  33  u8  time stamp resolution of the file (6 us, 9 ns; pcapng: 9)
  *  34  u8  flags: bit 0 SEEKABLE (a unit can be read on its own: pcap, or a
  *          pcapng file with one section whose interfaces all precede the
- *          first packet), bit 1 ORDERED (time stamps never go back)
- *  35  u8  Bloom hash count k (version 2: 1..8; version 1: 1..16)
+ *          first packet), bit 1 ORDERED (time stamps never go back),
+ *          bit 2 COMPRESSED (a .zst capture, --compress: see below; version 2)
+ *  35  u8  Bloom hash count k (version 2: 1..6; version 1: 1..16)
  *  36  u32 Bloom filter bytes per unit m/8 (power of two, 64..65536)
  *  40  u32 number of units
- *  44  u32 entry size (40 + Bloom bytes)
+ *  44  u32 entry size (version 2: 56 + Bloom bytes; version 1: 40 + Bloom bytes)
  *  48  u64 number of packets
  *  56  u32 CRC-32C of all entries
  *  60  u32 CRC-32C of header bytes 0..59
@@ -33,7 +34,10 @@
  *  24  u64 largest time stamp, ns since the epoch
  *  32  u32 packet count (> 0)
  *  36  u32 flags: bit 0 OPAQUE (keys unknown: the unit matches every key)
- *  40  u8[m/8] Bloom filter of the unit's keys (index/keys.h). Key values:
+ *  40  u64 COMPRESSED: file offset of the unit's zstd frame (else 0)
+ *  48  u64 COMPRESSED: byte length of that frame (else 0)
+ *  56  u8[m/8] Bloom filter of the unit's keys (index/keys.h); version 1
+ *          has no frame fields and its filter at 40. Key values:
  *          ADDR4 4 bytes, ADDR6 16, PORT 2 (network order), PROTO 1, VLAN 2
  *          (network order, 12-bit id); types ADDR4 1, ADDR6 2, PORT 3,
  *          PROTO 4, VLAN 5; source and destination alike. t = type << 8 |
@@ -53,6 +57,14 @@
  *          0x9e3779b97f4a7c15) ^ M(w1 + t * 0xc2b2ae3d27d4eb4f + 1) with M
  *          splitmix64's finaliser
  * The index file is exactly 64 + units * entry size bytes.
+ *
+ * COMPRESSED (a capture written by --compress zstd, or any .zst whose
+ * frames hold whole records): each unit is exactly one zstd frame, whose
+ * decoded bytes begin with the unit's first record; offset and length stay
+ * those of the decoded stream (the capture as zstdcat gives it, without
+ * frames that do not decode), the frame's own are at 40 and 48. The
+ * header's file size and CRC are those of the compressed file, and the
+ * units' frames (not their decoded offsets) lie inside it.
  */
 
 #include <stdbool.h>
@@ -66,10 +78,12 @@
 #define LC_IDX_VERSION 2u    /* written */
 #define LC_IDX_VERSION_V1 1u /* still read */
 #define LC_IDX_HDR_SIZE 64u
-#define LC_IDX_ENTRY_FIXED 40u
+#define LC_IDX_ENTRY_FIXED 56u	  /* version 2 */
+#define LC_IDX_ENTRY_FIXED_V1 40u /* version 1: no frame fields */
 #define LC_IDX_HEAD_BYTES 4096u
 #define LC_IDX_SEEKABLE 0x01u
 #define LC_IDX_ORDERED 0x02u
+#define LC_IDX_COMPRESSED 0x04u
 #define LC_IDX_UNIT_OPAQUE 0x01u
 #define LC_IDX_BLOOM_MIN 64u
 #define LC_IDX_BLOOM_MAX 65536u
@@ -99,19 +113,28 @@ struct lc_idx_unit {
 	uint64_t max_ts;
 	uint32_t packets;
 	uint32_t flags;
+	uint64_t zoffset; /* COMPRESSED: the unit's zstd frame in the file (else 0) */
+	uint64_t zlength;
 	const uint8_t *bloom; /* bloom_bytes bytes */
 };
+
+/* Bytes of an entry before its Bloom filter, by the index's version. */
+static inline size_t
+lc_idx_entry_fixed(const struct lc_idx_header *h)
+{
+	return h->version == LC_IDX_VERSION_V1 ? LC_IDX_ENTRY_FIXED_V1 : LC_IDX_ENTRY_FIXED;
+}
 
 static inline size_t
 lc_idx_entry_size(const struct lc_idx_header *h)
 {
-	return LC_IDX_ENTRY_FIXED + h->bloom_bytes;
+	return lc_idx_entry_fixed(h) + h->bloom_bytes;
 }
 
 /* Encode the header into 64 bytes (computes the header CRC). */
 void lc_idx_header_encode(const struct lc_idx_header *h, uint8_t *out);
 
-/* Encode one entry's fixed part (40 bytes); the Bloom bytes follow it. */
+/* Encode one entry's fixed part (56 bytes); the Bloom bytes follow it. */
 void lc_idx_entry_encode(const struct lc_idx_unit *u, uint8_t *out);
 
 /*

@@ -6,13 +6,27 @@
 #include "index/crc32c.h"
 #include "index/idx_unit.h"
 
+static uint8_t
+unit_flags(const struct lc_idx_acc *a)
+{
+	return LC_IDX_SEEKABLE | LC_IDX_ORDERED | (a->compressed ? LC_IDX_COMPRESSED : 0);
+}
+
+/* Is the open unit full? Never a zstd frame's: it ends with its block. */
+static bool
+unit_full(const struct lc_idx_acc *a)
+{
+	return !a->compressed && a->u.length >= a->unit_bytes;
+}
+
 int
 lc_idx_acc_init(struct lc_idx_acc *a, const struct lc_idx_opts *o)
 {
 	memset(a, 0, sizeof(*a));
 	a->h.bloom_bytes = o->bloom_bytes;
 	a->h.bloom_k = o->k;
-	a->h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	a->compressed = o->compressed;
+	a->h.flags = unit_flags(a);
 	a->unit_bytes = o->unit_bytes;
 	a->entry = calloc(1, lc_idx_entry_size(&a->h));
 	return a->entry == NULL ? -1 : 0;
@@ -34,7 +48,7 @@ lc_idx_acc_reset(struct lc_idx_acc *a)
 	memset(&a->h, 0, sizeof(a->h));
 	a->h.bloom_bytes = bytes;
 	a->h.bloom_k = k;
-	a->h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
+	a->h.flags = unit_flags(a);
 	memset(&a->u, 0, sizeof(a->u));
 	a->last_ts = 0;
 	a->opaque_units = 0;
@@ -76,7 +90,7 @@ lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_
 	for (i = 0; i < keys.nb; i++)
 		lc_bloom_add(a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
 				lc_key_hash(&keys.k[i]));
-	return a->u.length >= a->unit_bytes;
+	return unit_full(a);
 }
 
 bool
@@ -102,7 +116,7 @@ lc_idx_acc_packet_sum(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t
 	else
 		for (i = 0; i < nb; i++)
 			lc_bloom_add(bloom, bytes, k, s->hash[i]);
-	return a->u.length >= a->unit_bytes;
+	return unit_full(a);
 }
 
 const uint8_t *
@@ -121,4 +135,43 @@ lc_idx_acc_cut(struct lc_idx_acc *a, struct lc_idx_unit *closed)
 		*closed = a->u;
 	memset(&a->u, 0, sizeof(a->u));
 	return a->entry;
+}
+
+bool
+lc_idx_acc_frame(struct lc_idx_acc *a, uint64_t block_off, uint64_t zoffset, uint64_t zend)
+{
+	if (a->u.packets == 0)
+		return true;
+	a->u.zoffset = zoffset;
+	a->u.zlength = zend - zoffset;
+	return zend != zoffset && (block_off == 0 || a->u.offset == block_off);
+}
+
+void
+lc_idx_head_take(uint8_t *first, uint32_t *len, const uint8_t *p, uint64_t off, uint64_t n)
+{
+	uint64_t k;
+
+	if (*len >= LC_IDX_HEAD_BYTES || off > *len || off + n <= *len)
+		return;
+	k = off + n - *len;
+	if (k > LC_IDX_HEAD_BYTES - *len)
+		k = LC_IDX_HEAD_BYTES - *len;
+	memcpy(first + *len, p + (*len - off), (size_t)k);
+	*len += (uint32_t)k;
+}
+
+int
+lc_idx_kind(uint32_t magic, struct lc_idx_header *h)
+{
+	if (magic == 0x0a0d0d0au) {
+		h->format = 1;
+		h->ts_res = 9;
+	} else if (magic == 0xa1b2c3d4u || magic == 0xa1b23c4du) {
+		h->format = 0;
+		h->ts_res = magic == 0xa1b23c4du ? 9 : 6;
+	} else {
+		return -1;
+	}
+	return 0;
 }

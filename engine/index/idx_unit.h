@@ -22,9 +22,10 @@ struct lc_idx_acc {
 	uint8_t *entry;	      /* its encoding: fixed part + Bloom */
 	uint64_t last_ts;
 	uint32_t opaque_units;
+	bool compressed; /* one unit per zstd frame: never full, the caller cuts */
 };
 
-/* 0, or -1 (out of memory). h.flags starts as SEEKABLE | ORDERED. */
+/* 0, or -1 (out of memory). h.flags starts as SEEKABLE | ORDERED (| COMPRESSED). */
 int lc_idx_acc_init(struct lc_idx_acc *a, const struct lc_idx_opts *o);
 void lc_idx_acc_free(struct lc_idx_acc *a);
 
@@ -40,6 +41,19 @@ bool lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_
  */
 bool lc_idx_acc_packet_sum(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
 		const struct lc_keysum *s);
+
+/*
+ * --compress: the open unit (if any) is the zstd frame [zoffset, zend) of
+ * the block at `block_off`. False if it cannot be: no frame, or the frame's
+ * decoded bytes do not begin with the unit's first record.
+ */
+bool lc_idx_acc_frame(struct lc_idx_acc *a, uint64_t block_off, uint64_t zoffset, uint64_t zend);
+
+/* Take into `first` (LC_IDX_HEAD_BYTES, `*len` held) what of the `n` bytes at `off` comes next. */
+void lc_idx_head_take(uint8_t *first, uint32_t *len, const uint8_t *p, uint64_t off, uint64_t n);
+
+/* Format and time resolution (into h) from a file's first 4 bytes: 0, or -1 if not pcap/pcapng. */
+int lc_idx_kind(uint32_t magic, struct lc_idx_header *h);
 
 /* Start a new file: counts, flags and the open unit cleared; no allocation. */
 void lc_idx_acc_reset(struct lc_idx_acc *a);

@@ -26,6 +26,7 @@ struct lc_idx_opts {
 	uint32_t unit_bytes;
 	uint32_t bloom_bytes;
 	uint8_t k;
+	bool compressed; /* units are zstd frames, cut by the caller (LC_IDX_COMPRESSED) */
 };
 
 struct lc_idx_stats {
@@ -34,7 +35,7 @@ struct lc_idx_stats {
 	uint64_t packets;
 	uint32_t units;
 	uint32_t opaque_units;
-	uint8_t flags; /* LC_IDX_SEEKABLE, LC_IDX_ORDERED */
+	uint8_t flags; /* LC_IDX_SEEKABLE, LC_IDX_ORDERED, LC_IDX_COMPRESSED */
 };
 
 /*
@@ -47,7 +48,8 @@ int lc_idx_path(const char *capture, char *out, size_t len);
 int lc_idx_write_all(int fd, const void *buf, size_t len, uint64_t at);
 
 /*
- * Index `capture` (pcap or pcapng): write its index as "<index>.part",
+ * Index `capture` (pcap or pcapng, or either as a .zst whose frames hold
+ * whole records: one unit per frame, o->compressed ignored): write its index as "<index>.part",
  * fsync it and rename it over the index path. 0, or -1 with err set (the
  * capture is malformed or the index cannot be written; no index is left).
  */

@@ -23,6 +23,7 @@
 
 #include "datapath/tstamp.h"
 #include "query/query_priv.h"
+#include "query/query_zst.h"
 
 #define DROP_EVERY (8u << 20) /* release the page cache behind a scan this often */
 #define READ_BUF (1u << 20)   /* one read: at most this, never past the region */
@@ -109,7 +110,8 @@ progress(struct query *q, struct qfile *f, uint64_t from)
 {
 	uint64_t to = f->r->offset;
 
-	q->st->bytes_read += to - from;
+	if (!f->zst) /* query_zst.c counts the compressed bytes it reads */
+		q->st->bytes_read += to - from;
 	if (f->in_region)
 		read_ahead(f, to);
 	if (f->rio != NULL && (to - f->dropped >= DROP_EVERY || !f->in_region)) {
@@ -147,11 +149,13 @@ seek(struct qfile *f, uint64_t off, uint64_t limit, struct lc_error *err)
  * unindexed tail, or the whole file. The stream's reads stop at its end.
  */
 static int
-next_region(struct qfile *f, struct lc_error *err)
+next_region(struct query *q, struct qfile *f, struct lc_error *err)
 {
 	const struct qcand *u;
 	int ret = 0;
 
+	if (f->zu != NULL)
+		return lc_query_zst_next_region(q, f, err);
 	if (!f->use_idx) {
 		if (f->region_end != 0)
 			return 0; /* the whole file was the one region */
@@ -216,7 +220,7 @@ advance(struct query *q, struct qfile *f, struct lc_error *err)
 		int ret;
 
 		if (!f->in_region) {
-			ret = next_region(f, err);
+			ret = next_region(q, f, err);
 			if (ret <= 0)
 				return ret;
 		}
@@ -245,6 +249,7 @@ close_file(struct qfile *f)
 		free(f->r);
 		f->r = NULL;
 		f->rio = NULL;
+		f->zu = NULL;
 	}
 	f->state = QF_DONE;
 }
@@ -254,6 +259,8 @@ open_file(struct query *q, struct qfile *f, struct lc_error *err)
 {
 	struct lc_pcap_record first;
 
+	if (f->zst)
+		return lc_query_zst_open(q, f, err);
 	f->r = malloc(sizeof(*f->r));
 	if (f->r == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
@@ -261,11 +268,6 @@ open_file(struct query *q, struct qfile *f, struct lc_error *err)
 		free(f->r);
 		f->r = NULL;
 		return -1;
-	}
-	/* A .zst is read from its decoded frames (no fd, no index): no regions. */
-	if (f->r->zst.on) {
-		f->state = QF_OPEN;
-		return 0;
 	}
 	if (lc_region_io_wrap(&f->r->f, f->r->offset, READ_BUF, &f->rio) < 0)
 		return lc_error_set(err, LC_ERR_INPUT, "%s: %s", f->path, strerror(errno));

@@ -18,6 +18,7 @@
 
 #include "query/query_priv.h"
 #include "query/query_s3.h"
+#include "query/query_zst.h"
 
 #define SNAPLEN 262144
 #define DLT_EN10MB_ 1
@@ -179,7 +180,10 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 		if (!lc_query_unit_wanted(q, &u, h))
 			continue;
 		f->cand[f->nb_cand].offset = u.offset;
-		f->cand[f->nb_cand++].length = u.length;
+		f->cand[f->nb_cand].length = u.length;
+		f->cand[f->nb_cand].zoffset = u.zoffset;
+		f->cand[f->nb_cand].zlength = u.zlength;
+		f->cand[f->nb_cand++].packets = u.packets;
 		q->st->units_visited++;
 		if (u.min_ts < f->key)
 			f->key = u.min_ts;
@@ -227,18 +231,19 @@ plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 
 	if (r == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
+	if (lc_query_zst_file(f->path)) {
+		ret = lc_query_zst_plan(q, f, err);
+		if (ret != 2) {
+			free(r);
+			return ret == 1 ? candidates(q, f, err) : ret;
+		}
+	}
 	if (lc_pcap_reader_open(r, f->path, err) < 0) {
 		free(r);
 		return -1;
 	}
-	f->size = r->file_size;
 	f->zst = r->zst.on;
-	if (r->zst.bad_frames > 0)
-		lc_query_note(q, true,
-				"%s: skipped %" PRIu64
-				" zstd frame(s) that do not decode, the first "
-				"at offset %" PRIu64 " (%s): their packets are missing",
-				f->path, r->zst.bad_frames, r->zst.first_bad, r->zst.why);
+	f->size = f->zst ? r->zst.raw_size : r->file_size; /* query_zst.c reads the .zst */
 	f->format = r->format == LC_FILE_PCAPNG;
 	f->nano = r->format == LC_FILE_PCAPNG || r->nanosecond;
 	ret = r->format == LC_FILE_PCAP ? 1 : lc_pcap_reader_next(r, &rec, false, err);
@@ -251,7 +256,7 @@ plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 	q->st->files++;
 	q->st->bytes_total += f->size;
 	if (f->zst) {
-		/* Indexes of compressed captures do not exist yet (issue 14): scan. */
+		/* Its first frame does not decode alone (query_zst.c): scan it. */
 		lc_query_note(q, false, "%s: zstd-compressed: scanning it", f->path);
 		f->use_idx = false;
 		f->key = 0;

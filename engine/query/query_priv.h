@@ -16,6 +16,8 @@
 /* A candidate unit: all the merge needs of its index entry. */
 struct qcand {
 	uint64_t offset, length;
+	uint64_t zoffset, zlength; /* COMPRESSED: its zstd frame (query_zst.c) */
+	uint32_t packets;
 };
 
 enum qfile_state {
@@ -33,9 +35,10 @@ struct qfile {
 	bool nano;
 	bool has_packets;
 	bool use_idx;
-	bool zst;	    /* zstd-compressed (read decoded, scanned) */
-	struct lc_idx idx;  /* its header and `covered`; the entries are freed after planning */
-	struct qcand *cand; /* candidate units, increasing */
+	bool zst;		/* zstd-compressed (query_zst.c) */
+	struct lc_zst_unit *zu; /* indexed .zst: r's frame-at-a-time stream (reader/zst_unit.h) */
+	struct lc_idx idx;	/* its header and `covered`; the entries are freed after planning */
+	struct qcand *cand;	/* candidate units, increasing */
 	uint32_t nb_cand, next_cand;
 	bool tail; /* also scan from idx.covered to the end (the file grew) */
 	uint64_t key;

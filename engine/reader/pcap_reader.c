@@ -148,12 +148,12 @@ open_zst(struct lc_pcap_reader *r, struct lc_error *err)
 	return 0;
 }
 
+static int open_head(struct lc_pcap_reader *r, struct lc_error *err);
+
 static int
 open_file(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
 {
 	struct stat st;
-	uint8_t h[PCAP_FILE_HDR];
-	uint32_t magic;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->path, sizeof(r->path), "%s", path);
@@ -171,6 +171,16 @@ open_file(struct lc_pcap_reader *r, const char *path, struct lc_error *err)
 	r->file_size = (uint64_t)st.st_size;
 	if (open_zst(r, err) < 0)
 		return -1;
+	return open_head(r, err);
+}
+
+/* r->f and r->file_size are set: the record buffer, then the file header. */
+static int
+open_head(struct lc_pcap_reader *r, struct lc_error *err)
+{
+	uint8_t h[PCAP_FILE_HDR];
+	uint32_t magic;
+
 	r->buf = malloc(LC_READER_MAX_CAPLEN);
 	if (r->buf == NULL) {
 		lc_pcap_reader_close(r);
@@ -248,6 +258,21 @@ lc_pcap_reader_open(struct lc_pcap_reader *r, const char *path, struct lc_error 
 {
 	/* Every failure leaves nothing open: the caller need not close. */
 	if (open_file(r, path, err) < 0) {
+		lc_pcap_reader_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+lc_pcap_reader_open_stream(struct lc_pcap_reader *r, FILE *f, uint64_t size, const char *path,
+		struct lc_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	r->f = f;
+	r->file_size = size;
+	if (open_head(r, err) < 0) {
 		lc_pcap_reader_close(r);
 		return -1;
 	}

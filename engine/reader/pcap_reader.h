@@ -89,6 +89,14 @@ struct lc_pcap_record {
 int lc_pcap_reader_open(struct lc_pcap_reader *r, const char *path, struct lc_error *err);
 
 /*
+ * The same on the stream `f` (owned from then on, closed on failure too) of
+ * `size` bytes, named `path` in errors: the query's frame-at-a-time .zst
+ * stream (reader/zst_unit.h), whose size it sets anew for each frame.
+ */
+int lc_pcap_reader_open_stream(struct lc_pcap_reader *r, FILE *f, uint64_t size, const char *path,
+		struct lc_error *err);
+
+/*
  * The next packet. With `want_data` false the packet bytes are skipped
  * (a validating pre-scan). Returns 1 with `rec` filled, 0 at end of file
  * (check `truncated`), or -1 with err set.

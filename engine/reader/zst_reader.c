@@ -40,6 +40,8 @@ struct zin {
 	uint64_t data_end; /* raw offset after the last good frame */
 	struct zskip *skips;
 	unsigned int nb_skips, cap_skips, next_skip;
+	struct lc_zst_frame *frames; /* the good ones */
+	uint64_t nb_frames, cap_frames;
 };
 
 bool
@@ -126,6 +128,22 @@ add_skip(struct zin *z, uint64_t from, uint64_t to)
 	return 0;
 }
 
+static int
+add_frame(struct zin *z, uint64_t zoff, uint64_t zend, uint64_t dec)
+{
+	if (z->nb_frames == z->cap_frames) {
+		uint64_t cap = z->cap_frames ? z->cap_frames * 2 : 64;
+		struct lc_zst_frame *f = realloc(z->frames, cap * sizeof(*f));
+
+		if (f == NULL)
+			return -1;
+		z->frames = f;
+		z->cap_frames = cap;
+	}
+	z->frames[z->nb_frames++] = (struct lc_zst_frame){zoff, zend - zoff, z->out_size, dec};
+	return 0;
+}
+
 /* Every frame once: decoded length, good prefix, bad regions, a cut tail. */
 static int
 scan(struct zin *z, struct lc_zst_info *info)
@@ -138,6 +156,8 @@ scan(struct zin *z, struct lc_zst_info *info)
 		int r = decode_frame(z, pos, &end, &dec, &why);
 
 		if (r == 1) {
+			if (add_frame(z, pos, end, dec) < 0)
+				return -1;
 			z->out_size += dec;
 			z->data_end = end;
 			if (clean)
@@ -228,10 +248,7 @@ static int
 zseek(void *cookie, off64_t *off, int whence)
 {
 	struct zin *z = cookie;
-	int64_t base = whence == SEEK_SET   ? 0
-		       : whence == SEEK_CUR ? (int64_t)z->out_pos
-					    : (int64_t)z->out_size;
-	int64_t target = base + *off;
+	int64_t target = lc_zst_seek_target(whence, *off, z->out_pos, z->out_size);
 
 	if (target < 0 || (uint64_t)target > z->out_size) {
 		errno = EINVAL;
@@ -259,6 +276,7 @@ zfree(struct zin *z)
 	free(z->in);
 	free(z->scratch);
 	free(z->skips);
+	free(z->frames);
 	free(z);
 }
 
@@ -306,6 +324,8 @@ lc_zst_fopen(FILE *raw, uint64_t raw_size, const char *path, struct lc_zst_info 
 		goto out_free;
 	}
 	restart(z);
+	info->frames = z->frames;
+	info->nb_frames = z->nb_frames;
 	f = fopencookie(z, "rb", io);
 	if (f == NULL) {
 		lc_error_set(err, LC_ERR_RUNTIME, "%s: %s", path, strerror(errno));

@@ -23,6 +23,12 @@
 
 #include <linecap/error.h>
 
+/* One good frame: where it is in the .zst file, and what it decodes to. */
+struct lc_zst_frame {
+	uint64_t zoff, zlen; /* in the .zst file */
+	uint64_t uoff, ulen; /* in the decoded stream */
+};
+
 /* What the open learned of a .zst file. */
 struct lc_zst_info {
 	bool on;	     /* the file is zstd: reader offsets are of the decoded stream */
@@ -32,7 +38,17 @@ struct lc_zst_info {
 	uint64_t first_bad;  /* .zst offset of the first, if any */
 	bool cut;	     /* the last frame is cut short by the end of the file */
 	char why[128];	     /* zstd's reason for the first bad frame */
+	/* The good frames in file order (`linecap index`); valid until the stream is closed. */
+	const struct lc_zst_frame *frames;
+	uint64_t nb_frames;
 };
+
+/* A cookie stream's seek target: `off` from 0, `cur` or `end` by `whence`. */
+static inline int64_t
+lc_zst_seek_target(int whence, int64_t off, uint64_t cur, uint64_t end)
+{
+	return off + (whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)cur : (int64_t)end);
+}
 
 /* The first bytes of a file are a zstd frame's magic number. */
 bool lc_zst_magic(const uint8_t *p, size_t n);

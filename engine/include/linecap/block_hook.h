@@ -55,6 +55,18 @@ struct lc_block_info {
 	 */
 	uint64_t first_ns;
 	uint64_t last_ns;
+	/*
+	 * --compress: the block went out as one zstd frame (its file header, at
+	 * offset 0, as a frame of its own before it), at [zoffset, zend) of the
+	 * compressed file (zoffset == zend: no records, no frame). zdata holds
+	 * the compressed file's bytes [zdata_off, zend): the stream's bytes not
+	 * yet written before the frame, then the frame(s). zdata NULL: not
+	 * compressed (or the frame failed: its records are lost, counted).
+	 */
+	const uint8_t *zdata;
+	uint64_t zdata_off;
+	uint64_t zoffset;
+	uint64_t zend;
 };
 
 /*
