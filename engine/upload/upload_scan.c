@@ -210,7 +210,15 @@ guard_lost(const char *name, void *arg)
 	struct lc_upload *u = arg;
 
 	pthread_mutex_lock(&u->mu);
-	lc_up_forget_locked(u, name, true);
+	/*
+	 * Retention asked pending() and then calls this, without the lock in
+	 * between: an upload that finished in that window counted the file
+	 * uploaded, and it must not be counted lost as well.
+	 */
+	if (lc_up_state_has(&u->st, name))
+		lc_up_state_drop(&u->st, name);
+	else
+		lc_up_forget_locked(u, name, true);
 	pthread_mutex_unlock(&u->mu);
 }
 
