@@ -13,10 +13,9 @@
  * last blocks are in flight, one queued to the rotation thread). Files being
  * written are hidden .part files: never listed.
  *
- * The directory is listed again only when the list does not add up: a
- * listed file is gone when it is to be deleted, or a publication cannot be
- * looked at. Files that appear otherwise (another capture's, even one whose
- * names this pattern would match) never join the list while it runs.
+ * The directory is listed again only when the list does not add up (a
+ * listed file gone, a publication that cannot be looked at). Files that
+ * appear otherwise never join the list while it runs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -453,11 +452,11 @@ lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_err
 	r->max_disk = c->max_disk;
 	r->min_free = c->min_free;
 	r->file_size = c->rotate_bytes;
-	if (c->max_disk != 0 && (c->rotate_bytes == 0 || c->max_disk < reserve(r))) {
+	if (c->max_disk != 0 && (c->rotate_bytes == 0 || c->max_disk < reserve(r) + r->file_size)) {
 		lc_error_set(err, LC_ERR_USAGE,
-				"--max-disk %llu: smaller than the files a capture may hold "
-				"unfinished (%u writer(s) x %u files x (%llu + %u bytes of block "
-				"slack) = %llu)",
+				"--max-disk %llu: no room for one finished file beside those a "
+				"capture may hold unfinished (%u writer(s) x %u files x (%llu + %u "
+				"bytes of block slack) = %llu)",
 				(unsigned long long)c->max_disk, r->nb_writers, RESERVE_FILES,
 				(unsigned long long)c->rotate_bytes, LC_RETENTION_SLACK,
 				(unsigned long long)reserve(r));

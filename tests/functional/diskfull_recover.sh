@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # A full disk that recovers (docs/CLI.md, --on-disk-full and "Exit status"):
-# a rotating capture (-C 1 --max-disk 6M) into a 16 MiB tmpfs of which a
+# a rotating capture (-C 1 --max-disk 7M) into a 16 MiB tmpfs of which a
 # filler takes 15 MiB; 1.5 s in, the filler goes, and retention keeps the
 # capture's files within budget from then on, so the disk never fills again.
 # The run ends in no error state: exit 0 (status 5 only when a file could not
@@ -26,7 +26,7 @@ head -c 15m /dev/zero >"$S/filler" || fail "cannot fill the test tmpfs"
 J=$T/rec.json
 (sleep 1.5; rm -f "$S/filler") &
 BG_PIDS+=("$!")
-lc 60 capture -i net_null0,size=64 -w "$S/cap.pcap" -C 1 --max-disk 6M --duration 4 -q \
+lc 60 capture -i net_null0,size=64 -w "$S/cap.pcap" -C 1 --max-disk 7M --duration 4 -q \
 	--stats-json "$J" --eal "$EAL"
 [ ! -e "$S/filler" ] || fail "the filler was not removed during the capture"
 expect_rc 0

@@ -21,7 +21,7 @@ make_input "$N" 1000
 mkdir "$T/out"
 P=$($MC free-port)
 start_capture "$P" "$T/d.json" 90 -i "net_pcap0,rx_pcap=$T/in.pcap" -w "$T/out/cap.pcap" -C 1 \
-	--max-disk 6M --duration 60
+	--max-disk 7M --duration 60
 wait_running "$P" "$LPID"
 wait_settled "$P" "$N" "$T/s.txt"
 sleep 1.5 # a retention pass after the last file published

@@ -215,7 +215,7 @@ ok "$deleted files deleted with $lists getdents64 calls on the directory (recove
 
 # 7. bad input: one line, exit 2
 for args in "--max-disk 8M" "--min-free 10" "-G 1 --max-disk 8M" "-C 1 --max-disk 1M" \
-	"-C 1 --max-disk 3M" "-C 1 --max-disk x" "-C 1 --max-disk 0" "-C 1 --max-disk -5M" \
+	"-C 1 --max-disk 3M" "-C 1 --max-disk 6M" "-C 1 --max-disk x" "-C 1 --max-disk 0" "-C 1 --max-disk -5M" \
 	"-C 1 --max-disk 5Q" "-C 1 --min-free 0" "-C 1 --min-free 100" "-C 1 --min-free x"; do
 	w=$T/e.pcap
 	[[ $args == -G* ]] && w=$T/e-%s.pcap
