@@ -14,6 +14,7 @@
 
 #include "index/crc32c.h"
 #include "index/idx_build_zst.h"
+#include "util/fd_io.h"
 
 int
 lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_error *err)
@@ -21,8 +22,7 @@ lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_
 	uint8_t head[LC_IDX_HEAD_BYTES];
 	uint64_t raw = r->zst.raw_size;
 	size_t hn = raw < sizeof(head) ? (size_t)raw : sizeof(head);
-	int fd;
-	ssize_t n;
+	int fd, rc;
 
 	if (r->zst.bad_frames > 0)
 		return lc_error_set(err, LC_ERR_INPUT,
@@ -31,10 +31,10 @@ lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_
 				" (%s): not indexed (linecap query scans it and skips them)",
 				r->path, r->zst.bad_frames, r->zst.first_bad, r->zst.why);
 	fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : pread(fd, head, hn, 0);
+	rc = fd < 0 ? -1 : lc_pread_all(fd, head, hn, 0);
 	if (fd >= 0)
 		close(fd);
-	if (n != (ssize_t)hn)
+	if (rc < 0)
 		return lc_error_set(
 				err, LC_ERR_INPUT, "cannot read %s: %s", r->path, strerror(errno));
 	a->compressed = true;
