@@ -237,7 +237,16 @@ hooks_setup(struct lc_engine *e, const struct lc_cli *cli, struct lc_upload *up,
 	return 0;
 }
 
-/* After join and the last index: the -w file(s) of a capture without rotation, then drain. */
+static void
+upload_cut(void *up)
+{
+	lc_upload_cut(up);
+}
+
+/*
+ * After join and the last index: the -w file(s) of a capture without rotation, then
+ * drain; a signal during the drain (a second Ctrl-C) cuts it short.
+ */
 static void
 upload_finish(struct lc_engine *e, struct lc_upload *up)
 {
@@ -249,7 +258,9 @@ upload_finish(struct lc_engine *e, struct lc_upload *up)
 	for (w = 0; !v->rotating && w < v->nb_writers; w++)
 		if (v->writers[w].path[0] != '\0')
 			lc_upload_add(up, v->writers[w].path);
+	lc_cli_on_stop(upload_cut, up);
 	lc_upload_stop(up);
+	lc_cli_on_stop(NULL, NULL);
 }
 
 static int

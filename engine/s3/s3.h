@@ -71,6 +71,10 @@ struct lc_s3;
 /* A client (one curl handle, kept alive between requests). NULL with errno set. */
 struct lc_s3 *lc_s3_open(const struct lc_s3_conf *conf);
 void lc_s3_close(struct lc_s3 *s);
+/* Every request of `s` from now on fails at once ("cancelled") while *flag != 0; a
+ * request in flight stops within about a second. The flag may be set by a signal
+ * handler. */
+void lc_s3_set_cancel(struct lc_s3 *s, const volatile int *flag);
 
 /* One request's input. */
 struct lc_s3_req {

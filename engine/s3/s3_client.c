@@ -24,7 +24,14 @@ struct lc_s3 {
 	const struct lc_s3_conf *conf;
 	char sigv4[128];
 	char userpwd[400];
+	const volatile int *cancel; /* lc_s3_set_cancel(), NULL none */
 };
+
+/* How long a transfer may move less than STALL_BPS before it fails: a store that
+ * accepts the connection and then stops reading (a full cluster) must not hold the
+ * uploader for the whole request timeout. */
+#define STALL_BPS 1024L
+#define STALL_S 30L
 
 /* The request body as curl reads it. */
 struct body_src {
@@ -289,6 +296,22 @@ set_method(CURL *c, const struct lc_s3_req *q, struct body_src *src)
 	}
 }
 
+void
+lc_s3_set_cancel(struct lc_s3 *s, const volatile int *flag)
+{
+	s->cancel = flag;
+}
+
+/* curl's progress callback (about once a second, and on every transfer step). */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	const volatile int *cancel = arg;
+
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return *cancel != 0;
+}
+
 int
 lc_s3_request(struct lc_s3 *s, const struct lc_s3_req *q, struct lc_s3_resp *r)
 {
@@ -299,6 +322,10 @@ lc_s3_request(struct lc_s3 *s, const struct lc_s3_req *q, struct lc_s3_resp *r)
 	CURL *c = s->c;
 
 	memset(r, 0, sizeof(*r));
+	if (s->cancel != NULL && *s->cancel != 0) {
+		snprintf(r->err, sizeof(r->err), "cancelled");
+		return -1;
+	}
 	r->to_fd = q->to_fd;
 	r->fd = q->fd;
 	r->fd_off = q->fd_off;
@@ -315,6 +342,13 @@ lc_s3_request(struct lc_s3 *s, const struct lc_s3_req *q, struct lc_s3_resp *r)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, q->timeout_s > 0 ? q->timeout_s : 300L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, STALL_BPS);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, STALL_S);
+	if (s->cancel != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)(uintptr_t)s->cancel);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);

@@ -20,6 +20,7 @@
 #include "upload/upload_priv.h"
 
 #define BACKOFF_MIN_NS 500000000ull
+#define CUT_POLL_NS 200000000ull /* how soon a draining thread sees lc_upload_cut() */
 #define BACKOFF_MAX_NS 30000000000ull
 
 static struct lc_upload_counters g_cnt;
@@ -265,6 +266,14 @@ wait_until(struct lc_upload *u, uint64_t mono_ns)
 	pthread_cond_timedwait(&u->cv, &u->mu, &ts);
 }
 
+static uint64_t
+min3(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
 static void *
 upload_thread(void *arg)
 {
@@ -286,15 +295,20 @@ upload_thread(void *arg)
 		struct up_done *node;
 		int rc;
 
-		if (u->stop && (f == NULL || now >= u->drain_until))
+		if (u->stop && (f == NULL || now >= u->drain_until || u->cut != 0)) {
+			if (f != NULL && u->cut != 0)
+				fprintf(stderr, "linecap: upload: drain cut short by a signal; the "
+						"backlog is left for the next run\n");
 			break;
+		}
 		if (f == NULL) {
 			wait_until(u, now + 1000000000ull);
 			continue;
 		}
 		if (now < u->retry_at) {
-			wait_until(u, u->stop && u->drain_until < u->retry_at ? u->drain_until
-									      : u->retry_at);
+			/* Draining: wake often enough to see lc_upload_cut(). */
+			wait_until(u, u->stop ? min3(u->drain_until, u->retry_at, now + CUT_POLL_NS)
+					      : u->retry_at);
 			continue;
 		}
 		u->inflight = f;
@@ -339,6 +353,8 @@ lc_upload_create(const struct lc_s3_conf *conf, const struct lc_upload_opts *o, 
 	rc = lc_up_state_load(&u->st, dirname(copy), o->keep_local);
 	if (rc == 0) {
 		u->s = lc_s3_open(&u->conf);
+		if (u->s != NULL)
+			lc_s3_set_cancel(u->s, &u->cut);
 		rc = u->s == NULL ? -ENOMEM : 0;
 	}
 	if (rc < 0) {
@@ -366,6 +382,13 @@ lc_upload_start(struct lc_upload *u, const struct lc_stats_view *v, const struct
 	pthread_setname_np(u->thread, "lc-upload");
 	u->running = true;
 	return 0;
+}
+
+void
+lc_upload_cut(struct lc_upload *u)
+{
+	if (u != NULL)
+		u->cut = 1;
 }
 
 void

@@ -81,6 +81,13 @@ void lc_upload_add(struct lc_upload *u, const char *path);
  */
 void lc_upload_stop(struct lc_upload *u);
 
+/*
+ * Cut the drain short (a second Ctrl-C): the request in flight is cancelled and the
+ * thread stops within about a second; what is left stays for the next run.
+ * Async-signal-safe: it only sets a flag.
+ */
+void lc_upload_cut(struct lc_upload *u);
+
 /* One summary line: uploaded, failures, lost, backlog. */
 void lc_upload_summary(FILE *f);
 

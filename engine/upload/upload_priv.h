@@ -33,6 +33,7 @@ struct lc_upload {
 	struct up_file *inflight;    /* the one being uploaded (stays at the head) */
 	struct up_state st;	     /* journal, uploaded-and-local list */
 	bool stop;
+	volatile int cut; /* lc_upload_cut(), from a signal handler: read without mu */
 	uint64_t drain_until, retry_at, backoff; /* CLOCK_MONOTONIC ns */
 	bool warned, journal_warned;
 	/* main lcore */
