@@ -66,6 +66,16 @@ feed_empty(const struct lc_tx_task *t)
 	return __atomic_load_n(&t->shared->feed_done, __ATOMIC_ACQUIRE) && rte_ring_empty(t->feed);
 }
 
+/* How far behind its schedule this send is (the counters' max_late_tsc, late_sends). */
+static inline void
+note_late(struct lc_tx_task *t, uint64_t late)
+{
+	if (late > t->late_tsc)
+		lc_counter_add(&t->cnt->late_sends, 1);
+	if (late > t->cnt->max_late_tsc)
+		__atomic_store_n(&t->cnt->max_late_tsc, late, __ATOMIC_RELAXED);
+}
+
 /* One poll: 1 if the task is finished. */
 static int
 tx_poll(struct lc_tx_task *t, uint64_t *wait_tsc)
@@ -96,6 +106,7 @@ tx_poll(struct lc_tx_task *t, uint64_t *wait_tsc)
 	}
 	for (k = t->head; k < t->nb_pend && t->due[k] <= now; k++)
 		;
+	note_late(t, now - t->due[t->head]);
 	sent = rte_eth_tx_burst(t->port_id, t->queue_id, t->pend + t->head, k - t->head);
 	for (i = t->head; i < t->head + sent; i++)
 		bytes += t->pend[i]->pkt_len;

@@ -28,7 +28,14 @@ struct lc_tx_counters {
 			    * or refused by the port under no_retry */
 	uint64_t retries;  /* tx_burst calls that took fewer packets than offered */
 	uint64_t last_tsc; /* when the last packet was sent */
+	/* The schedule's health (a generator whose CPU was taken sends late, then in a
+	 * burst): the most a send was behind its due time, and how many sends were more
+	 * than LC_TX_LATE_NS behind. */
+	uint64_t max_late_tsc;
+	uint64_t late_sends;
 } __rte_cache_aligned;
+
+#define LC_TX_LATE_NS 50000
 
 /* State every tx lcore reads; written by the main lcore or the signal handler. */
 struct lc_tx_shared {
@@ -49,6 +56,7 @@ struct lc_tx_task {
 	uint16_t queue_id;
 	uint16_t burst;
 	bool no_retry;	       /* drop what the port refuses (as a NIC would), never resend */
+	uint64_t late_tsc;     /* LC_TX_LATE_NS in TSC cycles */
 	struct rte_ring *feed; /* streamed, or NULL */
 	struct rte_mbuf **pre; /* preloaded, or NULL */
 	uint64_t nb_pre;

@@ -152,6 +152,7 @@ build_tasks(struct lc_replay *r, struct lc_error *err)
 		t->queue_id = (uint16_t)q;
 		t->burst = TX_BURST;
 		t->no_retry = r->conf.no_retry;
+		t->late_tsc = (uint64_t)((double)lc_tsc_hz() * LC_TX_LATE_NS / 1e9);
 		t->shared = &r->shared;
 		t->cnt = &r->cnt[q];
 		wk->tasks[wk->nb_tasks++] = t;
@@ -347,7 +348,7 @@ lc_replay_join(struct lc_replay *r)
 void
 lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 {
-	uint64_t last = 0;
+	uint64_t last = 0, late = 0;
 	unsigned int q;
 
 	memset(t, 0, sizeof(*t));
@@ -358,6 +359,8 @@ lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 		t->bytes += lc_counter_read(&c->bytes);
 		t->dropped += lc_counter_read(&c->dropped);
 		t->retries += lc_counter_read(&c->retries);
+		t->late_sends += lc_counter_read(&c->late_sends);
+		late = RTE_MAX(late, __atomic_load_n(&c->max_late_tsc, __ATOMIC_RELAXED));
 		t->queued += lc_counter_read(&c->taken);
 		last = RTE_MAX(last, __atomic_load_n(&c->last_tsc, __ATOMIC_RELAXED));
 	}
@@ -366,6 +369,7 @@ lc_replay_totals(struct lc_replay *r, struct lc_replay_totals *t)
 		t->queued = r->queued;
 		t->dropped += r->leftover;
 	}
+	t->max_late_us = (double)late * 1e6 / (double)lc_tsc_hz();
 	if (last > r->shared.start_tsc)
 		t->seconds = (double)(last - r->shared.start_tsc) / (double)lc_tsc_hz();
 	t->file_records = r->scan.nb_records;

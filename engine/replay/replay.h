@@ -21,12 +21,17 @@ struct lc_replay;
 
 /* Totals, for the summary and the JSON. */
 struct lc_replay_totals {
-	uint64_t queued;       /* packets read and handed to tx */
-	uint64_t sent;	       /* accepted by the port */
-	uint64_t bytes;	       /* their bytes */
-	uint64_t dropped;      /* read but not sent (stopped, or the port refused) */
-	uint64_t empty;	       /* 0-byte records skipped: not in read */
-	uint64_t retries;      /* sends the port took only in part (queue full) */
+	uint64_t queued;  /* packets read and handed to tx */
+	uint64_t sent;	  /* accepted by the port */
+	uint64_t bytes;	  /* their bytes */
+	uint64_t dropped; /* read but not sent (stopped, or the port refused) */
+	uint64_t empty;	  /* 0-byte records skipped: not in read */
+	uint64_t retries; /* sends the port took only in part (queue full) */
+	/* DPDK path, paced replays (--pps, --mbps, original timing): the most a send was
+	 * behind its due time, and the sends more than 50 us behind (the generator's CPU
+	 * was taken; what was due then goes out in a burst) */
+	double max_late_us;
+	uint64_t late_sends;
 	double seconds;	       /* from the start to the last packet sent */
 	double requested_pps;  /* 0 = as fast as possible */
 	double requested_mbps; /* 0 = not a bit-rate target */

@@ -85,6 +85,11 @@ lc_replay_report_json(const char *path, const struct lc_replay_totals *t, struct
 			", \"bytes_sent\": %" PRIu64 ", \"dropped\": %" PRIu64
 			", \"tx_retries\": %" PRIu64 ", \"skipped_empty\": %" PRIu64 "},\n",
 			t->queued, t->sent, t->bytes, t->dropped, t->retries, t->empty);
+	if (t->max_late_us > 0 && (t->requested_pps > 0 || t->requested_mbps > 0))
+		fprintf(f,
+				"  \"schedule\": {\"max_late_us\": %.1f, \"late_sends_over_50us\": "
+				"%" PRIu64 "},\n",
+				t->max_late_us, t->late_sends);
 	fprintf(f, "  \"file_records\": %" PRIu64 ",\n  \"truncated\": %s,\n", t->file_records,
 			t->truncated ? "true" : "false");
 	if (t->truncated)

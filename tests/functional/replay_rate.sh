@@ -154,6 +154,9 @@ rate_case() {
 	memif_capture_wait
 	wait "$SAMPLER_PID" || fail "--pps $pps: the telemetry sampler failed"
 	check_invariant "$T/cap-$pps.json"
+	# The schedule's health is reported for a paced replay: a lateness, a count.
+	jq -e '.schedule.max_late_us >= 0 and .schedule.late_sends_over_50us >= 0' "$T/rep-$pps.json" >/dev/null ||
+		fail "--pps $pps: no schedule object in the replay's --stats-json"
 	[ "$(json_get "$T/cap-$pps.json" .totals.written)" -eq "$n" ] ||
 		fail "$pps pps: receiver wrote $(json_get "$T/cap-$pps.json" .totals.written) of $n packets"
 	got=$("$PCAPCHECK" rate "$out" 2>"$T/rate.err") || { show "$T/rate.err"; fail "pcapcheck rate $out"; }
