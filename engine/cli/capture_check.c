@@ -189,7 +189,8 @@ lc_cli_check_capture(const struct lc_cli *cli, struct lc_error *err)
  * The libpcap source (a kernel interface, --source pcap) starts no EAL and
  * probes no PMD: an option only a DPDK port can honour is refused, not
  * ignored (--queues works there: PACKET_FANOUT; --mtu is a warning, see
- * capture.c; --forward is refused by the engine).
+ * capture.c; --forward is refused by the engine). The other way round, -B
+ * (the kernel socket's buffer) is refused on a DPDK port.
  */
 int
 lc_cli_check_pcap_source(const struct lc_cli *cli, struct lc_error *err)
@@ -197,8 +198,15 @@ lc_cli_check_pcap_source(const struct lc_cli *cli, struct lc_error *err)
 	const struct lc_capture_conf *c = &cli->conf;
 	const char *opt = NULL, *why = NULL;
 
-	if (c->source != LC_SOURCE_PCAP)
-		return 0;
+	if (c->source != LC_SOURCE_PCAP) {
+		/* The other way round: -B is the kernel socket's buffer. */
+		if (c->buffer_kib == 0)
+			return 0;
+		return lc_error_set(err, LC_ERR_USAGE,
+				"-B needs the libpcap source (a DPDK port buffers in its rx "
+				"descriptors and the rx ring: [rx] descriptors and ring_size of a "
+				"--pmd-config profile)");
+	}
 	if (strcmp(c->lcores, "auto") != 0) {
 		opt = "--lcores";
 		why = "runs one unpinned thread per --queues";

@@ -46,6 +46,16 @@ for src in "" "--source pcap"; do
 done
 ok "--lcores, --pmd-config, --eal, --forward on the libpcap source: exit 2, one line, no file"
 
+LC_CMD="linecap capture -i net_null0 -B 4096"
+LC_RC=0
+timeout -k 5 30 "$LINECAP" capture -i net_null0 -w "$T/b.pcap" -c 10 -B 4096 --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" ||
+	LC_RC=$?
+expect_rc 2
+[ "$(wc -l <"$LC_ERR")" -eq 1 ] && grep -q '^linecap: -B needs the libpcap source' "$LC_ERR" ||
+	{ show "$LC_ERR"; fail "-B on a DPDK port: expected one line"; }
+[ ! -e "$T/b.pcap" ] || fail "-B on a DPDK port created its output file"
+ok "-B on a DPDK port: exit 2, one line ($(cat "$LC_ERR")), no file"
+
 # 2. Accepted: --queues 2 (two files), --mtu (one warning line), the defaults spelt out,
 # while 200 UDP datagrams go to 127.0.0.1 (from 20 source ports: the fanout hash spreads them).
 (sleep 1 && ip netns exec "$NS" python3 -c '
