@@ -285,6 +285,34 @@ warn_once(struct lc_retention *r, const char *what, const char *name, int errnum
 			strerror(errnum));
 }
 
+/*
+ * Delete `name` and its FILE.idx, if --upload's guard lets it go: 0 deleted,
+ * 1 kept (not uploaded, !may_lose), -ENOENT gone already, or -errno (it
+ * stays). The guard's claim is the whole decision, made under the
+ * uploader's lock, and holds the file until the release: whatever the
+ * upload thread does meanwhile (finish an upload, scan, --keep-local), it
+ * cannot upload, count or forget this file between the answer and the
+ * unlink, so the answer is still true when the file goes.
+ */
+static int
+remove_file(struct lc_retention *r, const struct lc_retention_guard *g, const char *name,
+		bool may_lose)
+{
+	char idx[NAME_MAX + 8];
+	int rc = 0;
+
+	if (g != NULL && g->claim(name, may_lose, g->arg) == LC_GUARD_KEEP)
+		return 1;
+	if (unlinkat(r->dfd, name, 0) != 0)
+		rc = -errno;
+	snprintf(idx, sizeof(idx), "%s.idx", name);
+	if (rc == 0 && unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
+		warn_once(r, "cannot delete", idx, errno);
+	if (g != NULL) /* a file that stays is the uploader's again */
+		g->release(name, rc == 0 || rc == -ENOENT, g->arg);
+	return rc;
+}
+
 /* Delete the oldest files until they fit; counts what went. Round 0 spares
  * files --upload has not uploaded; round 1 takes them (counted as lost). */
 static void
@@ -308,37 +336,23 @@ enforce(struct lc_retention *r)
 		while (i < r->nb && (r->total > limit || freed < deficit)) {
 			const struct ret_file *f = &r->files[i];
 			uint64_t size = f->size, bytes = f->size + f->idx;
-			bool pending = g != NULL && g->pending(f->name, g->arg);
-			char idx[NAME_MAX + 8];
 
-			if (pending && round == 0) {
+			e = remove_file(r, g, f->name, round == 1);
+			if (e == 1 || (e < 0 && e != -ENOENT)) {
+				if (e < 0)
+					warn_once(r, "cannot delete", f->name, -e);
 				i++;
 				continue;
 			}
-			if (pending) /* before the unlink: the uploader must not count it done */
-				g->lost(f->name, g->arg);
-			if (unlinkat(r->dfd, f->name, 0) != 0) {
-				if (errno != ENOENT) {
-					warn_once(r, "cannot delete", f->name, errno);
-					i++;
-					continue;
-				}
-				/* Deleted by someone else: list again next time. */
-				r->stale = true;
-				drop(r, i);
-				i = i < r->head ? r->head : i;
-				continue;
+			if (e == 0) {
+				freed += bytes;
+				lc_counter_add(&r->cnt.files_deleted, 1);
+				lc_counter_add(&r->cnt.bytes_deleted, size);
+			} else {
+				r->stale = true; /* deleted by someone else: list again next time */
 			}
-			if (g != NULL && !pending) /* uploaded: the uploader lets it go */
-				g->gone(f->name, g->arg);
-			snprintf(idx, sizeof(idx), "%s.idx", f->name);
-			if (unlinkat(r->dfd, idx, 0) != 0 && errno != ENOENT)
-				warn_once(r, "cannot delete", idx, errno);
 			drop(r, i);
 			i = i < r->head ? r->head : i;
-			freed += bytes;
-			lc_counter_add(&r->cnt.files_deleted, 1);
-			lc_counter_add(&r->cnt.bytes_deleted, size);
 		}
 	}
 	/* What could not be deleted (the stats view's gauges; /healthz reads them). */
@@ -398,44 +412,6 @@ lc_retention_service(struct lc_retention *r, bool published)
 	enforce(r);
 }
 
-/* Every writer's file name pattern, once each. */
-static int
-compile_patterns(struct lc_retention *r, const struct lc_engine *e, struct lc_error *err)
-{
-	const struct lc_capture_conf *c = &e->conf;
-	enum lc_name_suffix suf = c->rotate_bytes == 0				? LC_SUFFIX_NONE
-				  : c->rotate_files != 0 && c->rotate_secs == 0 ? LC_SUFFIX_FIXED
-										: LC_SUFFIX_OPT;
-	unsigned int width = 1, i, k;
-	uint32_t x;
-
-	for (x = c->rotate_files > 0 ? c->rotate_files - 1 : 0; x >= 10; x /= 10)
-		width++;
-	for (i = 0; i < e->nb_writers; i++) {
-		char copy[PATH_MAX], dcopy[PATH_MAX];
-		const char *base;
-
-		snprintf(copy, sizeof(copy), "%s", e->writer_path[i]);
-		snprintf(dcopy, sizeof(dcopy), "%s", e->writer_path[i]);
-		base = basename(copy);
-		if (i == 0)
-			snprintf(r->dir, sizeof(r->dir), "%s", dirname(dcopy));
-		else if (strcmp(r->dir, dirname(dcopy)) != 0)
-			return lc_error_set(err, LC_ERR_USAGE,
-					"--max-disk/--min-free: every writer's file must be in one "
-					"directory");
-		if (lc_name_matcher_compile(&r->m[r->nb_m], base, c->rotate_secs != 0, suf, width) <
-				0)
-			return lc_error_set(err, LC_ERR_USAGE,
-					"--max-disk/--min-free: bad -w file name '%s'", base);
-		for (k = 0; k < i && strcmp(e->writer_path[k], e->writer_path[i]) != 0; k++)
-			;
-		if (k == i)
-			r->nb_m++;
-	}
-	return 0;
-}
-
 int
 lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_error *err)
 {
@@ -465,7 +441,7 @@ lc_retention_setup(struct lc_engine *e, struct lc_retention **out, struct lc_err
 	}
 	r->dfd = -1;
 	r->sidecars_late = c->index;
-	if (compile_patterns(r, e, err) < 0) {
+	if (lc_retention_patterns(e, r->m, &r->nb_m, r->dir, sizeof(r->dir), err) < 0) {
 		free(r);
 		return -1;
 	}

@@ -47,18 +47,29 @@ void lc_retention_free(struct lc_retention *r);
 
 /*
  * Set by an uploader (--upload), process-wide, before lc_engine_create and
- * until after lc_engine_destroy (NULL: none). Retention deletes a file that
- * `pending` says is not uploaded yet only when the budget cannot be met by
- * deleting uploaded ones, and then calls `lost` for it; `gone` after it
- * deleted an uploaded one (the uploader's list of uploaded local files, which
- * `pending` searches, stays that of the files still there). All run on the
- * rotation thread (and on the main lcore during setup); `name` has no
- * directory.
+ * until after lc_engine_destroy (NULL: none). For each file retention would
+ * delete (`name` has no directory), one decision under the uploader's lock:
+ *   claim(name, may_lose): KEEP (not uploaded, and may_lose is false),
+ *   DELETE (uploaded), or DELETE_LOST (not uploaded, may_lose: the budget
+ *   forces it). Unless KEEP, the file is retention's from then on: the
+ *   uploader starts no upload of it and completes none (one in flight
+ *   waits, and is abandoned if the file goes), until
+ *   release(name, deleted): retention unlinked the file and its FILE.idx
+ *   (or found it gone: deleted = true), or could not (deleted = false: the
+ *   uploader has it back exactly as before the claim). Only a DELETE_LOST
+ *   file that went is counted files_lost_unuploaded (by the uploader).
+ * One claim at a time, always released; both run on the rotation thread
+ * (on the main lcore during setup).
  */
+enum lc_guard_verdict {
+	LC_GUARD_KEEP,
+	LC_GUARD_DELETE,
+	LC_GUARD_DELETE_LOST,
+};
+
 struct lc_retention_guard {
-	bool (*pending)(const char *name, void *arg);
-	void (*lost)(const char *name, void *arg);
-	void (*gone)(const char *name, void *arg);
+	enum lc_guard_verdict (*claim)(const char *name, bool may_lose, void *arg);
+	void (*release)(const char *name, bool deleted, void *arg);
 	void *arg;
 };
 

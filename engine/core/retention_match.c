@@ -9,8 +9,11 @@
  * files for its own.
  */
 #include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "core/engine_priv.h"
 #include "core/retention_match.h"
 
 enum { TOK_LIT, TOK_DIGITS, TOK_ANY, TOK_NUM };
@@ -145,4 +148,41 @@ bool
 lc_name_matcher_match(const struct lc_name_matcher *m, const char *name)
 {
 	return match_from(m, 0, name);
+}
+
+int
+lc_retention_patterns(const struct lc_engine *e, struct lc_name_matcher *m, unsigned int *nb_m,
+		char *dir, size_t dir_len, struct lc_error *err)
+{
+	const struct lc_capture_conf *c = &e->conf;
+	enum lc_name_suffix suf = c->rotate_bytes == 0				? LC_SUFFIX_NONE
+				  : c->rotate_files != 0 && c->rotate_secs == 0 ? LC_SUFFIX_FIXED
+										: LC_SUFFIX_OPT;
+	unsigned int width = 1, i, k;
+	uint32_t x;
+
+	for (x = c->rotate_files > 0 ? c->rotate_files - 1 : 0; x >= 10; x /= 10)
+		width++;
+	for (i = 0; i < e->nb_writers; i++) {
+		char copy[PATH_MAX], dcopy[PATH_MAX];
+		const char *base;
+
+		snprintf(copy, sizeof(copy), "%s", e->writer_path[i]);
+		snprintf(dcopy, sizeof(dcopy), "%s", e->writer_path[i]);
+		base = basename(copy);
+		if (i == 0)
+			snprintf(dir, dir_len, "%s", dirname(dcopy));
+		else if (strcmp(dir, dirname(dcopy)) != 0)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--max-disk/--min-free: every writer's file must be in one "
+					"directory");
+		if (lc_name_matcher_compile(&m[*nb_m], base, c->rotate_secs != 0, suf, width) < 0)
+			return lc_error_set(err, LC_ERR_USAGE,
+					"--max-disk/--min-free: bad -w file name '%s'", base);
+		for (k = 0; k < i && strcmp(e->writer_path[k], e->writer_path[i]) != 0; k++)
+			;
+		if (k == i)
+			(*nb_m)++;
+	}
+	return 0;
 }

@@ -10,7 +10,12 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include <linecap/error.h>
+
+struct lc_engine;
 
 /* What the rotation appends to the name (final_name in core/rotate.c). */
 enum lc_name_suffix {
@@ -41,5 +46,13 @@ int lc_name_matcher_compile(struct lc_name_matcher *m, const char *name, bool st
 
 /* True if `name` (no directory) is one the pattern produces. */
 bool lc_name_matcher_match(const struct lc_name_matcher *m, const char *name);
+
+/*
+ * Every writer's -w file name of `e` compiled once each into m[0..*nb_m)
+ * (*nb_m starts at 0), and their one directory into `dir`. 0, or -1 with
+ * err set (LC_ERR_USAGE: writers in several directories, a bad name).
+ */
+int lc_retention_patterns(const struct lc_engine *e, struct lc_name_matcher *m, unsigned int *nb_m,
+		char *dir, size_t dir_len, struct lc_error *err);
 
 #endif

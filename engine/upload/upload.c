@@ -4,10 +4,11 @@
  * journal state and the backlog counters are under one mutex: the rotation
  * thread appends (hook `published`), removes (hook `deleted`, retention's
  * guard), and the upload thread takes the head. Nobody holds the mutex
- * across a network request.
+ * across a network request. A file retention has claimed (u->claim,
+ * upload_scan.c) is not touched: the thread waits for the release before
+ * it starts an upload of it or settles one that was in flight.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -45,14 +46,6 @@ uint64_t
 lc_up_now_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
-}
-
-double
-lc_upload_backlog_age(const struct lc_upload_counters *c)
-{
-	uint64_t o = lc_counter_read(&c->oldest_ns), now = clock_ns(CLOCK_REALTIME);
-
-	return o != 0 && now > o ? (double)(now - o) / 1e9 : 0;
 }
 
 static void
@@ -113,14 +106,13 @@ lc_up_enqueue_locked(struct lc_upload *u, const char *path)
 	struct up_file *f;
 	struct stat st;
 
-	if (find(u, name, NULL) != NULL || lc_up_state_has(&u->st, name))
-		return;
+	if (find(u, name, NULL) != NULL || lc_up_state_has(&u->st, name) || stat(path, &st) != 0)
+		return; /* queued, uploaded, or gone (a stale restart scan) */
 	f = calloc(1, sizeof(*f) + n);
 	if (f == NULL)
 		return; /* not queued now: the next run's scan finds it */
 	memcpy(f->name, name, n);
-	if (stat(path, &st) == 0)
-		f->size = (uint64_t)st.st_size;
+	f->size = (uint64_t)st.st_size;
 	snprintf(idx, sizeof(idx), "%s.idx", path);
 	if (stat(idx, &st) == 0)
 		f->size += (uint64_t)st.st_size;
@@ -146,21 +138,28 @@ lc_upload_add(struct lc_upload *u, const char *path)
 }
 
 /*
- * Under u->mu: `name` was deleted locally; lost if it was waiting (or, with
- * `absent_lost`, if it was not queued either: not uploaded, not scanned yet).
+ * Under u->mu: `name` was deleted locally; lost if it was waiting. By -W
+ * (!retention), an upload in flight decides (uploaded, or lost). By
+ * retention (its claim's release): lost even if it was not queued (not
+ * uploaded, not scanned yet), and an upload in flight is abandoned.
  */
 void
-lc_up_forget_locked(struct lc_upload *u, const char *name, bool absent_lost)
+lc_up_forget_locked(struct lc_upload *u, const char *name, bool retention)
 {
 	struct up_file *prev, *f = find(u, name, &prev);
 
 	if (f == NULL) {
-		if (absent_lost)
+		if (retention)
 			cnt_add(&g_cnt.files_lost_unuploaded, 1);
 		return;
 	}
 	if (f == u->inflight) {
-		f->deleted = true; /* the upload thread decides: uploaded, or lost */
+		if (retention) { /* counted here; the upload thread removes what it put */
+			f->abandoned = true;
+			cnt_add(&g_cnt.files_lost_unuploaded, 1);
+		} else {
+			f->deleted = true; /* the upload thread decides: uploaded, or lost */
+		}
 		return;
 	}
 	unlink_entry(u, f, prev);
@@ -168,11 +167,22 @@ lc_up_forget_locked(struct lc_upload *u, const char *name, bool absent_lost)
 	backlog_update(u);
 }
 
+/* Under u->mu: while retention holds `name` (its claim), wait: a moment, two unlinks. */
+void
+lc_up_wait_claim_locked(struct lc_upload *u, const char *name)
+{
+	while (strcmp(u->claim, name) == 0)
+		pthread_cond_wait(&u->cv, &u->mu);
+}
+
 /* ---- the thread ---- */
 
-/* Upload `name` and its index. 0 done, 1 gone (deleted meanwhile), -1 failed. */
+/*
+ * Upload `name` and its index. 0 done, 1 gone (deleted meanwhile), -1
+ * failed; *put: bit i set when object i (the file, its index) was stored.
+ */
 static int
-upload_one(struct lc_upload *u, const char *name, uint64_t *bytes)
+upload_one(struct lc_upload *u, const char *name, uint64_t *bytes, unsigned int *put)
 {
 	char path[PATH_MAX + NAME_MAX + 16], obj[NAME_MAX + 8], key[1024],
 			why[256] = "key too long";
@@ -180,6 +190,7 @@ upload_one(struct lc_upload *u, const char *name, uint64_t *bytes)
 	int i;
 
 	*bytes = 0;
+	*put = 0;
 	for (i = 0; i < 2; i++) {
 		snprintf(obj, sizeof(obj), "%s%s", name, i ? ".idx" : "");
 		snprintf(path, sizeof(path), "%s/%s", u->st.dir, obj);
@@ -197,8 +208,33 @@ upload_one(struct lc_upload *u, const char *name, uint64_t *bytes)
 			return -1;
 		}
 		*bytes += (uint64_t)st.st_size;
+		*put |= 1u << i;
 	}
 	return 0;
+}
+
+/* An abandoned upload (retention deleted the file, counted lost): remove what it stored. */
+static void
+unput(struct lc_upload *u, const char *name, unsigned int put)
+{
+	char obj[NAME_MAX + 8], key[1024];
+	struct lc_s3_resp r = {0};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct lc_s3_req q = {.method = "DELETE", .key = key, .timeout_s = 30};
+
+		snprintf(obj, sizeof(obj), "%s%s", name, i ? ".idx" : "");
+		if (!(put & (1u << i)) || lc_s3_key(&u->conf, obj, key, sizeof(key)) < 0)
+			continue;
+		if (lc_s3_request(u->s, &q, &r) < 0 ||
+				(r.status != 204 && r.status != 200 && r.status != 404))
+			fprintf(stderr,
+					"linecap: upload: cannot remove %s (its local file was "
+					"deleted before the upload finished)\n",
+					key);
+		lc_s3_resp_free(&r);
+	}
 }
 
 /*
@@ -216,12 +252,18 @@ done_locked(struct lc_upload *u, struct up_file *f, int rc, uint64_t bytes, stru
 		free(node);
 		return true; /* cannot happen: only the in-flight file is marked, not freed */
 	}
+	if (f->abandoned) { /* retention deleted it, counted lost: nothing of it counts */
+		free(node);
+		unlink_entry(u, f, prev);
+		backlog_update(u);
+		return true;
+	}
 	if (rc < 0 && !f->deleted)
 		return false;
 	if (rc != 0)
 		cnt_add(&g_cnt.files_lost_unuploaded, 1);
 	if (rc == 0) {
-		lc_up_state_insert(&u->st, node);
+		lc_up_state_insert(&u->st, node); /* unless -W deleted it meanwhile */
 		cnt_add(&g_cnt.files_uploaded, 1);
 		cnt_add(&g_cnt.bytes_uploaded, bytes);
 	}
@@ -252,8 +294,9 @@ lc_up_keep_local_locked(struct lc_upload *u)
 	if (victims == NULL)
 		return;
 	pthread_mutex_unlock(&u->mu);
-	lc_up_state_delete(&u->st, victims);
+	lc_up_state_delete(&u->st, victims); /* retention's claim sees them meanwhile */
 	pthread_mutex_lock(&u->mu);
+	lc_up_state_deleted(&u->st);
 }
 
 static void
@@ -293,6 +336,7 @@ upload_thread(void *arg)
 		struct up_file *f = u->head;
 		char name[NAME_MAX + 1];
 		struct up_done *node;
+		unsigned int put;
 		int rc;
 
 		if (u->stop && (f == NULL || now >= u->drain_until || u->cut != 0)) {
@@ -311,14 +355,27 @@ upload_thread(void *arg)
 					      : u->retry_at);
 			continue;
 		}
+		if (strcmp(u->claim, f->name) == 0) { /* retention holds it: start nothing */
+			lc_up_wait_claim_locked(u, f->name);
+			continue;
+		}
 		u->inflight = f;
 		snprintf(name, sizeof(name), "%s", f->name);
 		pthread_mutex_unlock(&u->mu);
-		rc = upload_one(u, name, &bytes);
+		rc = upload_one(u, name, &bytes, &put);
 		node = rc == 0 ? journal(u, name) : NULL;
 		pthread_mutex_lock(&u->mu);
+		/* Claimed meanwhile: the release says whether it is abandoned (deleted). */
+		lc_up_wait_claim_locked(u, name);
 		if (rc < 0)
 			cnt_add(&g_cnt.failures, 1);
+		if (f->abandoned) {
+			done_locked(u, f, rc, bytes, node);
+			pthread_mutex_unlock(&u->mu);
+			unput(u, name, put);
+			pthread_mutex_lock(&u->mu);
+			continue;
+		}
 		if (done_locked(u, f, rc, bytes, node) && rc >= 0) {
 			u->backoff = 0;
 			u->warned = false;
@@ -405,57 +462,6 @@ lc_upload_stop(struct lc_upload *u)
 	u->running = false;
 }
 
-/* A snapshot: uploaded files, bytes, failures, lost, backlog files, bytes. NULL: off. */
-static const struct lc_upload_counters *
-snapshot(uint64_t v[6])
-{
-	const struct lc_upload_counters *c = lc_upload_counters();
-
-	if (c != NULL) {
-		v[0] = lc_counter_read(&c->files_uploaded);
-		v[1] = lc_counter_read(&c->bytes_uploaded);
-		v[2] = lc_counter_read(&c->failures);
-		v[3] = lc_counter_read(&c->files_lost_unuploaded);
-		v[4] = lc_counter_read(&c->backlog_files);
-		v[5] = lc_counter_read(&c->backlog_bytes);
-	}
-	return c;
-}
-
-void
-lc_upload_summary(FILE *f)
-{
-	const struct lc_upload_counters *c;
-	uint64_t v[6];
-
-	c = snapshot(v);
-	if (c == NULL)
-		return;
-	fprintf(f,
-			"upload: %" PRIu64 " files (%" PRIu64 " bytes) uploaded, %" PRIu64
-			" failed attempts, %" PRIu64 " files lost before upload; backlog %" PRIu64
-			" files, %" PRIu64 " bytes, oldest %.1f s\n",
-			v[0], v[1], v[2], v[3], v[4], v[5], lc_upload_backlog_age(c));
-}
-
-void
-lc_upload_json(FILE *f)
-{
-	static const char *const keys[6] = {"files_uploaded", "bytes_uploaded", "failures",
-			"files_lost_unuploaded", "backlog_files", "backlog_bytes"};
-	const struct lc_upload_counters *c;
-	uint64_t v[6];
-	unsigned int i;
-
-	c = snapshot(v);
-	if (c == NULL)
-		return;
-	fputs("  \"upload\": {", f);
-	for (i = 0; i < 6; i++)
-		fprintf(f, "\"%s\": %" PRIu64 ", ", keys[i], v[i]);
-	fprintf(f, "\"backlog_oldest_s\": %.3f},\n", lc_upload_backlog_age(c));
-}
-
 void
 lc_upload_destroy(struct lc_upload *u)
 {
@@ -466,6 +472,7 @@ lc_upload_destroy(struct lc_upload *u)
 	lc_up_guard_remove();
 	while (u->head != NULL) /* the counters keep their last values for late readers */
 		unlink_entry(u, u->head, NULL);
+	free(u->claim_node); /* NULL: every claim is released */
 	lc_up_state_free(&u->st);
 	lc_s3_close(u->s);
 	pthread_cond_destroy(&u->cv);

@@ -107,8 +107,10 @@ struct up_state {
 	char dir[PATH_MAX];
 	char journal[PATH_MAX + 32];
 	struct up_done *head, *tail; /* uploaded and still local, oldest first */
+	struct up_done *deleting;    /* detached by --keep-local, being deleted */
 	uint64_t bytes;
 	uint64_t keep_local;
+	uint64_t lines, kept; /* upload thread: lines in the journal, kept by the last rewrite */
 };
 
 /* Load (and compact) the journal of `dir`. 0, or -errno. */
@@ -118,20 +120,37 @@ int lc_up_state_load(struct up_state *st, const char *dir, uint64_t keep_local);
 bool lc_up_state_has(const struct up_state *st, const char *name);
 
 /*
- * `name` was uploaded: append it to the journal (fdatasync'd; file I/O, no
- * shared state: call it without the uploader's lock) and make its list
- * node in *out (NULL if the file is gone). 0, or -errno.
+ * `name` was uploaded: append it to the journal (fdatasync'd), compacting
+ * the journal when it outgrew its bound (upload thread only: file I/O and
+ * st->lines/kept, no list: call it without the uploader's lock), and make
+ * its list node in *out (NULL if the file is gone). 0, or -errno.
  */
-int lc_up_state_journal(const struct up_state *st, const char *name, struct up_done **out);
+int lc_up_state_journal(struct up_state *st, const char *name, struct up_done **out);
 
-/* List a node from lc_up_state_journal (NULL: nothing), replacing one of its name. */
+/*
+ * List a node from lc_up_state_journal (NULL: nothing), replacing one of
+ * its name; dropped if the file is no longer the one journaled.
+ */
 void lc_up_state_insert(struct up_state *st, struct up_done *d);
 
-/* --keep-local: detach the oldest uploaded files beyond the budget (a chain, or NULL). */
+/*
+ * --keep-local: detach the oldest uploaded files beyond the budget (a
+ * chain, or NULL), which stays st->deleting until lc_up_state_deleted.
+ */
 struct up_done *lc_up_state_trim(struct up_state *st);
 
-/* Delete the files of a detached chain and free it (without the lock). */
-void lc_up_state_delete(const struct up_state *st, struct up_done *chain);
+/* Delete the files of a detached chain (without the lock). */
+void lc_up_state_delete(const struct up_state *st, const struct up_done *chain);
+
+/* Under the lock again: the chain's files are deleted: free it. */
+void lc_up_state_deleted(struct up_state *st);
+
+/* Is `name` in the chain --keep-local is deleting? */
+bool lc_up_state_deleting(const struct up_state *st, const char *name);
+
+/* Take `name`'s node off the list (NULL: not listed); lc_up_state_restore puts it back first. */
+struct up_done *lc_up_state_take(struct up_state *st, const char *name);
+void lc_up_state_restore(struct up_state *st, struct up_done *d);
 
 /* `name` is a new file (published again under an old name): not uploaded. */
 void lc_up_state_drop(struct up_state *st, const char *name);

@@ -14,7 +14,8 @@ struct up_file {
 	struct up_file *next;
 	uint64_t size;	 /* the file and its index, when queued */
 	uint64_t enq_ns; /* CLOCK_REALTIME when queued */
-	bool deleted;	 /* deleted locally while it was being uploaded */
+	bool deleted;	 /* deleted locally (-W) while it was being uploaded */
+	bool abandoned;	 /* deleted by retention while in flight: counted lost, never uploaded */
 	char name[];	 /* in the output directory */
 };
 
@@ -32,6 +33,10 @@ struct lc_upload {
 	struct up_file *head, *tail; /* waiting, oldest first */
 	struct up_file *inflight;    /* the one being uploaded (stays at the head) */
 	struct up_state st;	     /* journal, uploaded-and-local list */
+	/* retention's claim (upload_scan.c): the file it holds, "" none */
+	char claim[NAME_MAX + 1];
+	bool claim_lost;	    /* DELETE_LOST */
+	struct up_done *claim_node; /* DELETE: its node, off st's list until the release */
 	bool stop;
 	volatile int cut; /* lc_upload_cut(), from a signal handler: read without mu */
 	uint64_t drain_until, retry_at, backoff; /* CLOCK_MONOTONIC ns */
@@ -44,7 +49,8 @@ struct lc_upload {
 
 /* upload.c, under u->mu */
 void lc_up_enqueue_locked(struct lc_upload *u, const char *path);
-void lc_up_forget_locked(struct lc_upload *u, const char *name, bool absent_lost);
+void lc_up_forget_locked(struct lc_upload *u, const char *name, bool retention);
+void lc_up_wait_claim_locked(struct lc_upload *u, const char *name);
 void lc_up_keep_local_locked(struct lc_upload *u);
 uint64_t lc_up_now_ns(void); /* CLOCK_MONOTONIC, as drain_until */
 

@@ -3,7 +3,8 @@
  * The uploader's edges: the start-up checks (before the EAL), the restart
  * scan (finished files of this capture's -w patterns that the journal does
  * not list: queued again, or journaled at once when the store already holds
- * the same bytes), and the guard retention consults.
+ * the same bytes), and the guard retention consults (one claim per file
+ * it deletes: see below).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -152,17 +153,35 @@ list_files(struct lc_upload *u, struct scan_ent **out)
 	return nb;
 }
 
+/* Are `name` and its index (if any) in the store already, the same bytes? */
+static bool
+stored(struct lc_upload *u, const char *name)
+{
+	char obj[NAME_MAX + 8], path[PATH_MAX * 2], key[1024];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(obj, sizeof(obj), "%s%s", name, i ? ".idx" : "");
+		snprintf(path, sizeof(path), "%s/%s", u->st.dir, obj);
+		if (i == 1 && access(path, F_OK) != 0)
+			break; /* no index */
+		if (lc_s3_key(&u->conf, obj, key, sizeof(key)) < 0 ||
+				lc_s3_same(u->s, &u->conf, path, key) != 1)
+			return false; /* killed between the file and its index: both again */
+	}
+	return true;
+}
+
 void
 lc_up_scan(struct lc_upload *u)
 {
-	char path[PATH_MAX * 2], key[1024];
+	char path[PATH_MAX * 2];
 	struct scan_ent *v;
 	size_t nb = list_files(u, &v), i;
 
 	for (i = 0; i < nb; i++) {
 		struct up_done *node = NULL;
-		bool known, stop;
-		int same = 0;
+		bool known, stop, same;
 
 		pthread_mutex_lock(&u->mu);
 		known = lc_up_state_has(&u->st, v[i].name);
@@ -174,12 +193,12 @@ lc_up_scan(struct lc_upload *u)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", u->st.dir, v[i].name);
 		/* Uploaded, but killed before the journal said so: journal it now. */
-		if (lc_s3_key(&u->conf, v[i].name, key, sizeof(key)) == 0)
-			same = lc_s3_same(u->s, &u->conf, path, key);
-		if (same == 1 && lc_up_state_journal(&u->st, v[i].name, &node) < 0)
+		same = stored(u, v[i].name);
+		if (same && lc_up_state_journal(&u->st, v[i].name, &node) < 0)
 			node = NULL; /* journaled next time */
 		pthread_mutex_lock(&u->mu);
-		if (same == 1) {
+		lc_up_wait_claim_locked(u, v[i].name); /* retention first; gone files stay out */
+		if (same) {
 			lc_up_state_insert(&u->st, node);
 			lc_up_keep_local_locked(u);
 		} else {
@@ -190,46 +209,61 @@ lc_up_scan(struct lc_upload *u)
 	free(v);
 }
 
-/* ---- retention's guard ---- */
-
-static bool
-guard_pending(const char *name, void *arg)
+/* ---- retention's guard (core/retention.h) ----
+ *
+ * Why it is race-free: the claim answers and marks under u->mu in one hold.
+ * From then until the release, every path of the uploader that could act
+ * on that file waits on u->cv while u->claim names it: the upload thread
+ * before it starts an upload (upload.c) and before it settles one that was
+ * in flight, the restart scan before it queues or journal-lists a file
+ * (enqueue also skips a file that is gone). The rotation thread, the only
+ * other writer, is the claimant itself. The uploaded node of a DELETE is
+ * held aside (off the list --keep-local trims), and a file --keep-local is
+ * deleting is DELETE too. So the answer cannot go stale before retention's
+ * unlink, and the release settles it: lost counted once, an upload in
+ * flight abandoned (its objects removed), or, if the file stays,
+ * everything as before the claim. The wait is two unlinks long, never a
+ * network request.
+ */
+static enum lc_guard_verdict
+guard_claim(const char *name, bool may_lose, void *arg)
 {
 	struct lc_upload *u = arg;
-	bool pending;
+	enum lc_guard_verdict v = LC_GUARD_KEEP;
 
 	pthread_mutex_lock(&u->mu);
-	pending = !lc_up_state_has(&u->st, name);
+	if (u->claim[0] != '\0' || strlen(name) >= sizeof(u->claim))
+		v = LC_GUARD_KEEP; /* one claim at a time (retention's is always released) */
+	else if ((u->claim_node = lc_up_state_take(&u->st, name)) != NULL ||
+			lc_up_state_deleting(&u->st, name))
+		v = LC_GUARD_DELETE; /* uploaded (or being deleted by --keep-local) */
+	else if (may_lose)
+		v = LC_GUARD_DELETE_LOST; /* waiting, in flight, or not scanned yet */
+	if (v != LC_GUARD_KEEP) {
+		snprintf(u->claim, sizeof(u->claim), "%s", name);
+		u->claim_lost = v == LC_GUARD_DELETE_LOST;
+	}
 	pthread_mutex_unlock(&u->mu);
-	return pending;
+	return v;
 }
 
 static void
-guard_lost(const char *name, void *arg)
+guard_release(const char *name, bool deleted, void *arg)
 {
 	struct lc_upload *u = arg;
 
 	pthread_mutex_lock(&u->mu);
-	/*
-	 * Retention asked pending() and then calls this, without the lock in
-	 * between: an upload that finished in that window counted the file
-	 * uploaded, and it must not be counted lost as well.
-	 */
-	if (lc_up_state_has(&u->st, name))
-		lc_up_state_drop(&u->st, name);
-	else
-		lc_up_forget_locked(u, name, true);
-	pthread_mutex_unlock(&u->mu);
-}
-
-/* Retention deleted an uploaded file: off the uploaded-and-local list. */
-static void
-guard_gone(const char *name, void *arg)
-{
-	struct lc_upload *u = arg;
-
-	pthread_mutex_lock(&u->mu);
-	lc_up_state_drop(&u->st, name);
+	if (strcmp(u->claim, name) == 0) {
+		if (u->claim_node != NULL && !deleted)
+			lc_up_state_restore(&u->st, u->claim_node); /* still here, uploaded */
+		else
+			free(u->claim_node);
+		if (deleted && u->claim_lost)
+			lc_up_forget_locked(u, name, true);
+		u->claim[0] = '\0';
+		u->claim_node = NULL;
+		pthread_cond_broadcast(&u->cv);
+	}
 	pthread_mutex_unlock(&u->mu);
 }
 
@@ -238,9 +272,8 @@ static struct lc_retention_guard g_guard;
 void
 lc_up_guard_install(struct lc_upload *u)
 {
-	g_guard.pending = guard_pending;
-	g_guard.lost = guard_lost;
-	g_guard.gone = guard_gone;
+	g_guard.claim = guard_claim;
+	g_guard.release = guard_release;
 	g_guard.arg = u;
 	lc_retention_set_guard(&g_guard);
 }

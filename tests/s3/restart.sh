@@ -18,15 +18,6 @@ D=$T/r && mkdir "$D"
 W="$D/cap-%s.pcap" # -G 1: every run's names differ (strftime %s)
 mapfile -t UP < <(upload_args nodeR rs)
 
-# Until the wall clock is past every name so far: with -C, -G windows advance at each
-# rotation, so the names of a fast run are ahead of the clock (core/rotate.c), and a new
-# run would reuse (overwrite) them.
-past_names() {
-	local last
-	last=$(find "$D" -maxdepth 1 -name 'cap-*' -printf '%f\n' | sed -n 's/^cap-\([0-9]*\)\.pcap.*/\1/p' | sort -n | tail -1)
-	while [ "$(date +%s)" -le "${last:-0}" ]; do sleep 0.2; done
-}
-
 # objects under rs/nodeR/ == the local files matching cap-*, byte for byte
 same_sets() {
 	local f
@@ -42,7 +33,7 @@ same_sets() {
 lc 120 capture -i net_null0 -w "$W" -G 1 -C 3 -c 150000 --stats-json "$T/r1.json" --eal "$EAL" -q
 expect_rc 0
 f1=$(json_get "$T/r1.json" '.writers[0].files')
-past_names
+past_names "$D"
 lc 120 capture -i net_null0 -w "$W" -G 1 -C 3 -c 1000 "${UP[@]}" --stats-json "$T/r2.json" \
 	--eal "$EAL" -q
 expect_rc 0
@@ -54,7 +45,7 @@ same_sets "restart scan"
 ok "a restart uploads the $f1 finished files an earlier run left, and its own $f2"
 
 # 2. nothing twice
-past_names
+past_names "$D"
 lc 120 capture -i net_null0 -w "$W" -G 1 -C 3 -c 1000 "${UP[@]}" --stats-json "$T/r3.json" \
 	--eal "$EAL" -q
 expect_rc 0
@@ -65,7 +56,7 @@ same_sets "third run"
 ok "a third run uploads only its own $f3 file(s): the journal lists the rest"
 
 # 3. kill -9 while uploading, then restart
-past_names
+past_names "$D"
 lines=$(wc -l <"$D/.linecap-uploaded")
 timeout -k 5 120 "$LINECAP" capture -i net_null0 -w "$W" -G 1 -C 3 -c 250000 "${UP[@]}" \
 	--s3-part-size 5 --eal "$EAL" -q >"$LC_OUT" 2>"$LC_ERR" &
@@ -80,7 +71,7 @@ kill -KILL "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 BG_PIDS=()
 sleep 2.1 # a .part of the killed run is recovered by the next run (core/recover.c)
-past_names
+past_names "$D"
 s3cli mpu-start rs/nodeR/cap-killed.pcap >/dev/null || fail "boto3: cannot open a multipart upload"
 s3cli mpu-start rs/nodeOther/cap-busy.pcap >/dev/null || fail "boto3: cannot open a multipart upload"
 lc 120 capture -i net_null0 -w "$W" -G 1 -C 3 -c 1000 "${UP[@]}" --stats-json "$T/r5.json" \

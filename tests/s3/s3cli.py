@@ -20,6 +20,10 @@ usage: s3cli.py COMMAND ARGS...
   mpu-start KEY            open a multipart upload of KEY with one 5 MiB part, never
                            completed (what a killed uploader leaves); prints its id
   mpu-list PREFIX          the open multipart uploads under PREFIX: "KEY ID" a line
+  versioning-on            turn on the bucket's versioning (every PUT of a key keeps
+                           a version of its own)
+  versions PREFIX          every key under PREFIX with its number of versions (delete
+                           markers not counted): "N KEY" a line, sorted by key
 """
 import filecmp
 import os
@@ -117,6 +121,19 @@ def main():
                                                                          Prefix=a[1]):
             for u in page.get("Uploads", []):
                 print(u["Key"], u["UploadId"])
+    elif cmd == "versioning-on" and len(a) == 1:
+        s3.put_bucket_versioning(Bucket=BUCKET,
+                                 VersioningConfiguration={"Status": "Enabled"})
+        if s3.get_bucket_versioning(Bucket=BUCKET).get("Status") != "Enabled":
+            sys.exit("versioning did not turn on")
+    elif cmd == "versions" and len(a) == 2:
+        n = {}
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=BUCKET,
+                                                                      Prefix=a[1]):
+            for v in page.get("Versions", []):
+                n[v["Key"]] = n.get(v["Key"], 0) + 1
+        for k in sorted(n):
+            print(n[k], k)
     else:
         sys.exit(__doc__)
     return 0

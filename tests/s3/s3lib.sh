@@ -11,6 +11,7 @@
 #   s3_put FILE KEY       upload FILE as KEY
 #   s3_mirror DIR PREFIX [--exact]   every object under PREFIX downloaded and compared
 #                         with DIR/NAME (see s3cli.py); fails on any difference
+#   past_names DIR        wait until the clock is past every DIR/cap-SECONDS.pcap* name
 require_cmd python3 cmp
 python3 -c "import boto3" 2>/dev/null ||
 	fail "python3-boto3 is missing (scripts/setup --s3 installs it)"
@@ -59,4 +60,13 @@ check_all_uploaded() {
 	local dir=$1 pre=$2 node=$3
 	s3_mirror "$dir" "$pre/$node/" --exact >/dev/null
 	find "$dir" -maxdepth 1 -type f ! -name '.*' ! -name '*.part' ! -name '*.idx' | wc -l
+}
+
+# past_names DIR: until the wall clock is past every DIR/cap-%s.pcap name so far: with
+# -C, -G windows advance at each rotation, so the names of a fast run are ahead of the
+# clock (core/rotate.c), and a new run would reuse (overwrite) them.
+past_names() {
+	local last
+	last=$(find "$1" -maxdepth 1 -name 'cap-*' -printf '%f\n' | sed -n 's/^cap-\([0-9]*\)\.pcap.*/\1/p' | sort -n | tail -1)
+	while [ "$(date +%s)" -le "${last:-0}" ]; do sleep 0.2; done
 }
