@@ -7,10 +7,8 @@
  * the table of frames; the records are then read as the decoded stream.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "index/crc32c.h"
 #include "index/idx_build_zst.h"
@@ -22,7 +20,6 @@ lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_
 	uint8_t head[LC_IDX_HEAD_BYTES];
 	uint64_t raw = r->zst.raw_size;
 	size_t hn = raw < sizeof(head) ? (size_t)raw : sizeof(head);
-	int fd, rc;
 
 	if (r->zst.bad_frames > 0)
 		return lc_error_set(err, LC_ERR_INPUT,
@@ -30,11 +27,8 @@ lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_
 				"%" PRIu64
 				" (%s): not indexed (linecap query scans it and skips them)",
 				r->path, r->zst.bad_frames, r->zst.first_bad, r->zst.why);
-	fd = open(r->path, O_RDONLY | O_CLOEXEC);
-	rc = fd < 0 ? -1 : lc_pread_all(fd, head, hn, 0);
-	if (fd >= 0)
-		close(fd);
-	if (rc < 0)
+	/* The head the index checks: through the reader's own descriptor, not a new open. */
+	if (lc_pread_all(r->zst.raw_fd, head, hn, 0) < 0)
 		return lc_error_set(
 				err, LC_ERR_INPUT, "cannot read %s: %s", r->path, strerror(errno));
 	a->compressed = true;

@@ -15,23 +15,24 @@
 
 #define IDX_MAX_BYTES (1ull << 31) /* a 2 GiB index covers ~500 GB of capture */
 
-/* The capture's first bytes must be those indexed. */
+/* The capture's first bytes (read through cfd, if not -1) must be those indexed. */
 static int
-same_head(const char *capture, const struct lc_idx_header *h)
+same_head(const char *capture, int cfd, const struct lc_idx_header *h)
 {
 	uint8_t head[LC_IDX_HEAD_BYTES];
 	size_t n = h->file_size < sizeof(head) ? (size_t)h->file_size : sizeof(head);
-	int fd = open(capture, O_RDONLY | O_CLOEXEC), ok;
+	int fd = cfd >= 0 ? cfd : open(capture, O_RDONLY | O_CLOEXEC), ok;
 
 	if (fd < 0)
 		return 0;
 	ok = lc_pread_all(fd, head, n, 0) == 0 && lc_crc32c(0, head, n) == h->head_crc;
-	close(fd);
+	if (fd != cfd)
+		close(fd);
 	return ok;
 }
 
 static int
-check(const char *capture, uint64_t size, uint32_t linktype, int format, struct lc_idx *x,
+check(const char *capture, int cfd, uint64_t size, uint32_t linktype, int format, struct lc_idx *x,
 		char *why, size_t whylen)
 {
 	struct lc_idx_unit u;
@@ -44,7 +45,7 @@ check(const char *capture, uint64_t size, uint32_t linktype, int format, struct 
 		return -1;
 	}
 	if (x->h.format != format || (x->h.nb_units > 0 && x->h.linktype != linktype) ||
-			!same_head(capture, &x->h)) {
+			!same_head(capture, cfd, &x->h)) {
 		snprintf(why, whylen, "it belongs to another file");
 		return -1;
 	}
@@ -59,6 +60,13 @@ check(const char *capture, uint64_t size, uint32_t linktype, int format, struct 
 int
 lc_idx_load(const char *capture, uint64_t size, uint32_t linktype, int format, struct lc_idx *x,
 		char *why, size_t whylen)
+{
+	return lc_idx_load_fd(capture, -1, size, linktype, format, x, why, whylen);
+}
+
+int
+lc_idx_load_fd(const char *capture, int cfd, uint64_t size, uint32_t linktype, int format,
+		struct lc_idx *x, char *why, size_t whylen)
 {
 	char path[4096];
 	struct stat st;
@@ -90,7 +98,7 @@ lc_idx_load(const char *capture, uint64_t size, uint32_t linktype, int format, s
 		return -1;
 	}
 	close(fd);
-	ret = check(capture, size, linktype, format, x, why, whylen);
+	ret = check(capture, cfd, size, linktype, format, x, why, whylen);
 	if (ret < 0)
 		lc_idx_free(x);
 	return ret;

@@ -83,6 +83,10 @@ struct lc_idx {
 int lc_idx_load(const char *capture, uint64_t size, uint32_t linktype, int format, struct lc_idx *x,
 		char *why, size_t whylen);
 
+/* The same, the capture's head read through `cfd` (open on it) instead of opening it again. */
+int lc_idx_load_fd(const char *capture, int cfd, uint64_t size, uint32_t linktype, int format,
+		struct lc_idx *x, char *why, size_t whylen);
+
 void lc_idx_free(struct lc_idx *x);
 
 #endif

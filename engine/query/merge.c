@@ -242,8 +242,10 @@ advance(struct query *q, struct qfile *f, struct lc_error *err)
 }
 
 static void
-close_file(struct qfile *f)
+close_file(struct query *q, struct qfile *f)
 {
+	if (f->zu != NULL)
+		lc_query_zst_close(q, f);
 	if (f->r != NULL) {
 		lc_pcap_reader_close(f->r);
 		free(f->r);
@@ -300,7 +302,7 @@ drop_file(struct query *q, struct qfile *f, const struct lc_error *e)
 {
 	lc_query_note(q, true, "%s: skipped from here on: %s", f->path, e->msg);
 	q->st->files_skipped++;
-	close_file(f);
+	close_file(q, f);
 }
 
 int
@@ -333,12 +335,12 @@ lc_query_merge(struct query *q, struct lc_error *err)
 		if (got < 0)
 			drop_file(q, f, &ferr);
 		else if (got == 0)
-			close_file(f);
+			close_file(q, f);
 		else
 			heap_push(&h, f);
 	}
 	for (i = 0; i < h.n; i++)
-		close_file(h.v[i]);
+		close_file(q, h.v[i]);
 	free(h.v);
 	return ret;
 }

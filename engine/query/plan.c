@@ -165,11 +165,15 @@ static int
 candidates(struct query *q, struct qfile *f, struct lc_error *err)
 {
 	const struct lc_idx_header *h = &f->idx.h; /* kept when the entries are freed */
+	size_t n = h->nb_units > 0 ? h->nb_units : 1;
+	struct qzcand *zc;
 	struct qcand *c;
 	uint32_t i;
 
-	f->cand = malloc((h->nb_units > 0 ? h->nb_units : 1) * sizeof(*f->cand));
-	if (f->cand == NULL)
+	f->cand = malloc(n * sizeof(*f->cand));
+	if (f->zst)
+		f->zcand = malloc(n * sizeof(*f->zcand));
+	if (f->cand == NULL || (f->zst && f->zcand == NULL))
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 	f->key = UINT64_MAX;
 	for (i = 0; i < h->nb_units; i++) {
@@ -179,23 +183,26 @@ candidates(struct query *q, struct qfile *f, struct lc_error *err)
 		q->st->units++;
 		if (!lc_query_unit_wanted(q, &u, h))
 			continue;
-		f->cand[f->nb_cand].offset = u.offset;
-		f->cand[f->nb_cand].length = u.length;
-		f->cand[f->nb_cand].zoffset = u.zoffset;
-		f->cand[f->nb_cand].zlength = u.zlength;
-		f->cand[f->nb_cand++].packets = u.packets;
+		if (f->zcand != NULL)
+			f->zcand[f->nb_cand] = (struct qzcand){u.zoffset, u.zlength, u.packets};
+		f->cand[f->nb_cand++] = (struct qcand){u.offset, u.length};
 		q->st->units_visited++;
 		if (u.min_ts < f->key)
 			f->key = u.min_ts;
 	}
 	/*
 	 * The entries (1.6 % of the capture with the default units) are not needed
-	 * any more: a long query holds 16 bytes per candidate, not the indexes.
+	 * any more: a long query holds 16 bytes per candidate, not the indexes
+	 * (a compressed file 20 more, for its frames).
 	 */
 	lc_idx_free(&f->idx);
-	c = realloc(f->cand, (f->nb_cand > 0 ? f->nb_cand : 1) * sizeof(*c));
+	n = f->nb_cand > 0 ? f->nb_cand : 1;
+	c = realloc(f->cand, n * sizeof(*c));
 	if (c != NULL)
 		f->cand = c;
+	zc = f->zcand != NULL ? realloc(f->zcand, n * sizeof(*zc)) : NULL;
+	if (zc != NULL)
+		f->zcand = zc;
 	f->tail = f->size > h->file_size;
 	if (f->tail)
 		f->key = 0;
@@ -224,20 +231,19 @@ release_index_pages(const char *capture)
 static int
 plan_file(struct query *q, struct qfile *f, struct lc_error *err)
 {
-	struct lc_pcap_reader *r = malloc(sizeof(*r));
+	struct lc_pcap_reader *r;
 	struct lc_pcap_record rec;
+	int ret, fd = lc_query_zst_sniff(f->path);
 	char why[256];
-	int ret;
 
+	if (fd >= 0) {
+		ret = lc_query_zst_plan(q, f, fd, err);
+		if (ret != 2)
+			return ret == 1 ? candidates(q, f, err) : ret;
+	}
+	r = malloc(sizeof(*r));
 	if (r == NULL)
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
-	if (lc_query_zst_file(f->path)) {
-		ret = lc_query_zst_plan(q, f, err);
-		if (ret != 2) {
-			free(r);
-			return ret == 1 ? candidates(q, f, err) : ret;
-		}
-	}
 	if (lc_pcap_reader_open(r, f->path, err) < 0) {
 		free(r);
 		return -1;

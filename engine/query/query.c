@@ -22,6 +22,7 @@ lc_query_free(struct query *q)
 		}
 		lc_idx_free(&f->idx);
 		free(f->cand);
+		free(f->zcand);
 		free(f->path);
 	}
 	free(q->files);

@@ -13,11 +13,15 @@
 #include "query/region_io.h"
 #include "reader/pcap_reader.h"
 
-/* A candidate unit: all the merge needs of its index entry. */
+/* A candidate unit: all the merge needs of its index entry (16 bytes). */
 struct qcand {
 	uint64_t offset, length;
-	uint64_t zoffset, zlength; /* COMPRESSED: its zstd frame (query_zst.c) */
-	uint32_t packets;
+};
+
+/* A compressed file's candidate (COMPRESSED index): its zstd frame (query_zst.c). */
+struct qzcand {
+	uint64_t zoffset, zlength;
+	uint32_t packets; /* for the warning when it does not decode */
 };
 
 enum qfile_state {
@@ -36,9 +40,10 @@ struct qfile {
 	bool has_packets;
 	bool use_idx;
 	bool zst;		/* zstd-compressed (query_zst.c) */
-	struct lc_zst_unit *zu; /* indexed .zst: r's frame-at-a-time stream (reader/zst_unit.h) */
+	struct lc_zst_unit *zu; /* .zst: r's frame-at-a-time stream (reader/zst_unit.h) */
 	struct lc_idx idx;	/* its header and `covered`; the entries are freed after planning */
 	struct qcand *cand;	/* candidate units, increasing */
+	struct qzcand *zcand;	/* zst and indexed: cand[i]'s frame is zcand[i]; else NULL */
 	uint32_t nb_cand, next_cand;
 	bool tail; /* also scan from idx.covered to the end (the file grew) */
 	uint64_t key;

@@ -301,6 +301,7 @@ lc_zst_fopen(FILE *raw, uint64_t raw_size, const char *path, struct lc_zst_info 
 	memset(info, 0, sizeof(*info));
 	info->on = true;
 	info->raw_size = raw_size;
+	info->raw_fd = fileno(raw);
 	if (z == NULL) {
 		lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 		return NULL;

@@ -33,6 +33,7 @@ struct lc_zst_frame {
 struct lc_zst_info {
 	bool on;	     /* the file is zstd: reader offsets are of the decoded stream */
 	uint64_t raw_size;   /* bytes of the .zst file */
+	int raw_fd;	     /* the .zst file itself (valid until the stream is closed) */
 	uint64_t good_end;   /* .zst offset after the good frames before the first bad or cut one */
 	uint64_t bad_frames; /* undecodable regions skipped (each counted once) */
 	uint64_t first_bad;  /* .zst offset of the first, if any */

@@ -5,7 +5,6 @@
  * them; reads end with them.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +12,14 @@
 #include <unistd.h>
 
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "reader/zst_reader.h"
 #include "reader/zst_unit.h"
 
-#define FIRST_READ (128u << 10) /* zlen 0: the first read, to find the frame's size */
+#define FIRST_READ (4u << 10) /* zlen 0: the first read, to find the frame's size */
+#define SEQ_READ (4u << 20)   /* frame after frame (lc_zst_unit_next): one read's size */
+#define HEAD_MAX 18u	      /* a zstd frame header's largest size */
 
 struct lc_zst_unit {
 	int fd;
@@ -25,8 +27,12 @@ struct lc_zst_unit {
 	ZSTD_DCtx *dctx;
 	uint8_t *in, *out;
 	size_t in_cap, out_cap;
-	uint64_t base, len, pos; /* out[0] is decoded offset base; len bytes; next read at pos */
+	uint64_t win_off, win_len; /* in[0] is file offset win_off; win_len bytes */
+	uint64_t next;		   /* the file offset after the frames loaded last */
+	uint64_t base, len, pos;   /* out[0] is decoded offset base; len bytes; next read at pos */
 	uint64_t raw_read;
+	uint64_t bad, first_bad; /* lc_zst_unit_next: frames skipped, the first's offset */
+	char why[128];		 /* and zstd's reason */
 };
 
 static int
@@ -62,21 +68,49 @@ read_at(struct lc_zst_unit *zu, uint8_t *buf, size_t len, uint64_t at)
 	return 0;
 }
 
+/*
+ * in[] holds the file's bytes [at, at + need) (need: within the file). A
+ * miss reads max(need, chunk) bytes from `at` on, keeping what in[] has of them.
+ */
+static int
+window(struct lc_zst_unit *zu, uint64_t at, uint64_t need, uint64_t chunk)
+{
+	uint64_t keep = 0, want = need > chunk ? need : chunk;
+
+	if (at >= zu->win_off && at + need <= zu->win_off + zu->win_len)
+		return 0;
+	if (at >= zu->win_off && at < zu->win_off + zu->win_len) {
+		keep = zu->win_off + zu->win_len - at;
+		memmove(zu->in, zu->in + (at - zu->win_off), (size_t)keep);
+	}
+	if (want > zu->raw_size - at)
+		want = zu->raw_size - at;
+	zu->win_off = at;
+	zu->win_len = keep;
+	if (grow(&zu->in, &zu->in_cap, want > 0 ? (size_t)want : 1) < 0 ||
+			read_at(zu, zu->in + keep, (size_t)(want - keep), at + keep) < 0)
+		return -1;
+	zu->win_len = want;
+	return 0;
+}
+
 /* zlen 0: the first frame's compressed size, from its first bytes. */
 static int
 frame_size(struct lc_zst_unit *zu, uint64_t zoff, uint64_t *zlen, const char **why)
 {
 	uint64_t left = zu->raw_size - zoff;
 	size_t n = left < FIRST_READ ? (size_t)left : FIRST_READ, sz;
+	const uint8_t *p;
 
-	if (grow(&zu->in, &zu->in_cap, FIRST_READ) < 0 || read_at(zu, zu->in, n, zoff) < 0) {
+	if (window(zu, zoff, n, 0) < 0) {
 		*why = "cannot read it";
 		return -1;
 	}
-	sz = ZSTD_findFrameCompressedSize(zu->in, n);
+	p = zu->in + (zoff - zu->win_off);
+	sz = ZSTD_findFrameCompressedSize(p, n);
 	if (ZSTD_isError(sz)) {
 		/* Longer than the first read (or bad): its header bounds it. */
-		unsigned long long c = ZSTD_getFrameContentSize(zu->in, n);
+		unsigned long long c = ZSTD_getFrameContentSize(p, n);
 
 		if (c == ZSTD_CONTENTSIZE_ERROR || c == ZSTD_CONTENTSIZE_UNKNOWN ||
 				c > LC_ZST_UNIT_MAX) {
@@ -114,35 +148,13 @@ decoded_size(const uint8_t *p, size_t n)
 	return total;
 }
 
+/* The whole frames p[0, n) decoded into out[] (checksums checked): 0, or -1 with `why`. */
 static int
-load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
+decode(struct lc_zst_unit *zu, const uint8_t *p, size_t n, const char **why)
 {
-	unsigned long long dec;
-	bool one = zlen == 0;
+	unsigned long long dec = decoded_size(p, n);
 	size_t got;
 
-	if (zoff > zu->raw_size || (one && frame_size(zu, zoff, &zlen, why) < 0))
-		return -1;
-	if (zlen > LC_ZST_UNIT_MAX || zlen > zu->raw_size - zoff) {
-		*why = zlen > LC_ZST_UNIT_MAX ? "frame too large"
-					      : "frame past the end of the file";
-		return -1;
-	}
-	if (grow(&zu->in, &zu->in_cap, (size_t)zlen) < 0 ||
-			read_at(zu, zu->in, (size_t)zlen, zoff) < 0) {
-		*why = "cannot read it";
-		return -1;
-	}
-	if (one) {
-		/* The frame's header gave a bound: its exact end. */
-		got = ZSTD_findFrameCompressedSize(zu->in, (size_t)zlen);
-		if (ZSTD_isError(got)) {
-			*why = ZSTD_getErrorName(got);
-			return -1;
-		}
-		zlen = got;
-	}
-	dec = decoded_size(zu->in, (size_t)zlen);
 	if (dec == ZSTD_CONTENTSIZE_ERROR || dec == ZSTD_CONTENTSIZE_UNKNOWN ||
 			dec > LC_ZST_UNIT_MAX) {
 		*why = dec == ZSTD_CONTENTSIZE_ERROR	 ? "not whole zstd frames"
@@ -154,7 +166,7 @@ load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
 		*why = "out of memory";
 		return -1;
 	}
-	got = ZSTD_decompressDCtx(zu->dctx, zu->out, (size_t)dec, zu->in, (size_t)zlen);
+	got = ZSTD_decompressDCtx(zu->dctx, zu->out, (size_t)dec, p, n);
 	if (ZSTD_isError(got) || got != dec) {
 		*why = ZSTD_isError(got) ? ZSTD_getErrorName(got) : "decoded size differs";
 		return -1;
@@ -163,12 +175,44 @@ load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
 	return 0;
 }
 
-int
-lc_zst_unit_load(FILE *f, struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, uint64_t uoff,
-		uint64_t *uend, char *why, size_t whylen)
+static int
+load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
 {
-	const char *w = "";
+	bool one = zlen == 0;
+	const uint8_t *p;
+	size_t got;
 
+	if (zoff > zu->raw_size || (one && frame_size(zu, zoff, &zlen, why) < 0))
+		return -1;
+	if (zlen > LC_ZST_UNIT_MAX || zlen > zu->raw_size - zoff) {
+		*why = zlen > LC_ZST_UNIT_MAX ? "frame too large"
+					      : "frame past the end of the file";
+		return -1;
+	}
+	if (window(zu, zoff, zlen, 0) < 0) {
+		*why = "cannot read it";
+		return -1;
+	}
+	p = zu->in + (zoff - zu->win_off);
+	if (one) {
+		/* The frame's header gave a bound: its exact end. */
+		got = ZSTD_findFrameCompressedSize(p, (size_t)zlen);
+		if (ZSTD_isError(got)) {
+			*why = ZSTD_getErrorName(got);
+			return -1;
+		}
+		zlen = got;
+	}
+	if (decode(zu, p, (size_t)zlen, why) < 0)
+		return -1;
+	zu->next = zoff + zlen;
+	return 0;
+}
+
+/* The stream `f` of `zu` empty at decoded offset uoff, for a load. */
+static void
+empty(FILE *f, struct lc_zst_unit *zu, uint64_t uoff, uint64_t *uend)
+{
 	/* An input stream's fflush drops its buffer: the next read is ours. */
 	fflush(f);
 	clearerr(f);
@@ -176,6 +220,15 @@ lc_zst_unit_load(FILE *f, struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, 
 	zu->pos = uoff;
 	zu->len = 0;
 	*uend = uoff;
+}
+
+int
+lc_zst_unit_load(FILE *f, struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, uint64_t uoff,
+		uint64_t *uend, char *why, size_t whylen)
+{
+	const char *w = "";
+
+	empty(f, zu, uoff, uend);
 	if (load(zu, zoff, zlen, &w) < 0) {
 		zu->len = 0;
 		snprintf(why, whylen, "%s", w);
@@ -183,6 +236,115 @@ lc_zst_unit_load(FILE *f, struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, 
 	}
 	*uend = uoff + zu->len;
 	return 0;
+}
+
+/* The next zstd magic number in the file from `from` on, or the file's size. */
+static uint64_t
+next_magic(struct lc_zst_unit *zu, uint64_t from)
+{
+	while (from + 4 <= zu->raw_size) {
+		uint64_t n, i;
+		const uint8_t *p;
+
+		if (window(zu, from, 4, SEQ_READ) < 0)
+			break;
+		p = zu->in + (from - zu->win_off);
+		n = zu->win_off + zu->win_len - from;
+		for (i = 0; i + 4 <= n; i++)
+			if (lc_zst_magic(p + i, 4))
+				return from + i;
+		from += n - 3; /* a magic across the read's end is found next time */
+	}
+	return zu->raw_size;
+}
+
+/* A bad frame at `at`: counted, and the next load starts at `resume`. */
+static int
+bad(struct lc_zst_unit *zu, uint64_t at, uint64_t resume, const char *why)
+{
+	if (zu->bad++ == 0) {
+		zu->first_bad = at;
+		snprintf(zu->why, sizeof(zu->why), "%s", why);
+	}
+	zu->next = resume;
+	return -1;
+}
+
+/* The frame at zu->next into out[] (see lc_zst_unit_next). */
+static int
+seq_load(struct lc_zst_unit *zu, uint64_t *zoff)
+{
+	uint64_t at = zu->next, left = zu->raw_size - at, avail, need;
+	unsigned long long c;
+	const char *why = "";
+	const uint8_t *p;
+	size_t sz;
+
+	*zoff = at;
+	if (at >= zu->raw_size)
+		return 0;
+	/* What in[] holds from `at` on (a header at least): a read only when it ends. */
+	if (window(zu, at, left < HEAD_MAX ? left : HEAD_MAX, SEQ_READ) < 0)
+		return bad(zu, at, zu->raw_size, "cannot read it");
+	p = zu->in + (at - zu->win_off);
+	avail = zu->win_off + zu->win_len - at;
+	c = ZSTD_getFrameContentSize(p, (size_t)avail);
+	if (c == ZSTD_CONTENTSIZE_UNKNOWN || (c != ZSTD_CONTENTSIZE_ERROR && c > LC_ZST_UNIT_MAX))
+		return -2;
+	if (c == ZSTD_CONTENTSIZE_ERROR) {
+		if (avail == left && avail < HEAD_MAX && lc_zst_magic(p, (size_t)avail))
+			return 0; /* a frame header cut by the end of the file */
+		return bad(zu, at, next_magic(zu, at + 1), "not a zstd frame");
+	}
+	sz = ZSTD_findFrameCompressedSize(p, (size_t)avail);
+	if (ZSTD_isError(sz) && avail < left) {
+		/* Longer than one read: its decoded size bounds it. */
+		need = ZSTD_compressBound((size_t)c) + 64;
+		if (window(zu, at, need < left ? need : left, SEQ_READ) < 0)
+			return bad(zu, at, zu->raw_size, "cannot read it");
+		p = zu->in + (at - zu->win_off);
+		avail = zu->win_off + zu->win_len - at;
+		sz = ZSTD_findFrameCompressedSize(p, (size_t)avail);
+	}
+	if (ZSTD_isError(sz)) {
+		uint64_t resume = next_magic(zu, at + 1);
+
+		/* Cut short by the end of the file (kill -9, still written): the end. */
+		if (ZSTD_getErrorCode(sz) == ZSTD_error_srcSize_wrong && resume == zu->raw_size)
+			return 0;
+		return bad(zu, at, resume, ZSTD_getErrorName(sz));
+	}
+	if (decode(zu, p, sz, &why) < 0)
+		return bad(zu, at, at + sz, why);
+	zu->next = at + sz;
+	return 1;
+}
+
+int
+lc_zst_unit_next(FILE *f, struct lc_zst_unit *zu, uint64_t uoff, uint64_t *uend, uint64_t *zoff)
+{
+	int ret;
+
+	empty(f, zu, uoff, uend);
+	ret = seq_load(zu, zoff);
+	if (ret != 1)
+		zu->len = 0;
+	*uend = uoff + zu->len;
+	return ret;
+}
+
+uint64_t
+lc_zst_unit_bad(const struct lc_zst_unit *zu, uint64_t *first, const char **why)
+{
+	*first = zu->first_bad;
+	*why = zu->why;
+	return zu->bad;
+}
+
+int
+lc_zst_unit_fd(const struct lc_zst_unit *zu)
+{
+	return zu->fd;
 }
 
 uint64_t
@@ -236,8 +398,8 @@ zu_close(void *cookie)
 }
 
 FILE *
-lc_zst_unit_open(
-		const char *path, uint64_t *raw_size, struct lc_zst_unit **zu, struct lc_error *err)
+lc_zst_unit_open(int fd, const char *path, uint64_t *raw_size, struct lc_zst_unit **zu,
+		struct lc_error *err)
 {
 	cookie_io_functions_t io = {.read = zu_read, .seek = zu_seek, .close = zu_close};
 	struct lc_zst_unit *z = calloc(1, sizeof(*z));
@@ -245,12 +407,13 @@ lc_zst_unit_open(
 	FILE *f;
 
 	if (z == NULL) {
+		close(fd);
 		lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
 		return NULL;
 	}
-	z->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (z->fd < 0 || fstat(z->fd, &st) != 0) {
-		lc_error_set(err, LC_ERR_INPUT, "cannot open '%s': %s", path, strerror(errno));
+	z->fd = fd;
+	if (fstat(z->fd, &st) != 0) {
+		lc_error_set(err, LC_ERR_INPUT, "cannot read '%s': %s", path, strerror(errno));
 		goto fail;
 	}
 	z->raw_size = (uint64_t)st.st_size;
@@ -268,8 +431,7 @@ lc_zst_unit_open(
 	*zu = z;
 	return f;
 fail:
-	if (z->fd >= 0)
-		close(z->fd);
+	close(z->fd);
 	ZSTD_freeDCtx(z->dctx);
 	free(z);
 	return NULL;

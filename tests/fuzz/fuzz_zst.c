@@ -8,7 +8,12 @@
  *  2. Differential: the input compressed as two zstd frames (cut at a point
  *     taken from the input) must read exactly as the input itself does:
  *     the same records, offsets, stamps and bytes, and the same ending.
+ *  3. Frame after frame (reader/zst_unit.c, the query's scan): the input
+ *     as a file loads frame by frame to its end (each load moves on, none
+ *     larger than LC_ZST_UNIT_MAX), and the two-frame file of 2. decodes
+ *     to exactly the input.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 #include <zstd.h>
 
 #include "reader/pcap_reader.h"
+#include "reader/zst_unit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -110,6 +116,45 @@ compare(const char *plain, const char *zst)
 	lc_pcap_reader_close(&rb);
 }
 
+/* Load `path` frame after frame; with `want`, its frames must decode to exactly it. */
+static void
+frames(const char *path, const uint8_t *want, size_t wlen)
+{
+	struct lc_zst_unit *zu;
+	struct lc_error err;
+	uint64_t raw, uoff = 0, uend, zoff, last = 0, got = 0, bad = 0, first;
+	const char *why;
+	uint8_t *buf = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret, n = 0;
+	FILE *f = fd < 0 ? NULL : lc_zst_unit_open(fd, path, &raw, &zu, &err);
+
+	if (f == NULL)
+		abort();
+	while ((ret = lc_zst_unit_next(f, zu, uoff, &uend, &zoff)) != 0 && ret != -2) {
+		if ((n++ > 0 && zoff <= last) || zoff >= raw || uend < uoff ||
+				uend - uoff > LC_ZST_UNIT_MAX)
+			abort(); /* no progress, or out of bounds */
+		last = zoff;
+		if (ret == 1 && want != NULL) {
+			size_t len = (size_t)(uend - uoff);
+
+			buf = realloc(buf, len > 0 ? len : 1);
+			if (buf == NULL || fread(buf, 1, len, f) != len || got + len > wlen ||
+					memcmp(buf, want + got, len) != 0)
+				abort();
+			got += len;
+		}
+		uoff = uend;
+	}
+	bad = lc_zst_unit_bad(zu, &first, &why);
+	if (want != NULL && (ret != 0 || bad != 0 || got != wlen))
+		abort();
+	if (bad > 0 && first >= raw)
+		abort();
+	free(buf);
+	fclose(f);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -124,6 +169,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	put(raw, data, size);
 	read_raw(raw, size);
+	frames(raw, NULL, 0);
 	if (lc_zst_magic(data, size))
 		return 0; /* compressed twice: the reader decodes one level, by design */
 
@@ -139,5 +185,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(zst, z, n1 + n2);
 	free(z);
 	compare(plain, zst);
+	frames(zst, data, size);
 	return 0;
 }
