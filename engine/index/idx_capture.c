@@ -66,7 +66,9 @@ summarise(const uint8_t *pkt, uint32_t caplen, void *out, void *arg)
 {
 	const struct lc_idx_capture *c = arg;
 
-	return lc_keysum_make(pkt, caplen, c->linktype, out);
+	/* the common case inline; the rest (which tries it again) out of line */
+	return lc_keysum_fast(pkt, caplen, c->linktype, out) ||
+	       lc_keysum_make(pkt, caplen, c->linktype, out);
 }
 
 /* ---- writer thread: no allocation, no system call ---- */
