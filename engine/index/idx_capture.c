@@ -167,6 +167,7 @@ record(const struct lc_record_info *r, void *arg)
 {
 	struct lc_idx_capture *c = arg;
 	const struct lc_keysum *s = r->summary;
+	struct lc_keysum local;
 	struct idx_writer *w;
 	bool full;
 
@@ -177,6 +178,10 @@ record(const struct lc_record_info *r, void *arg)
 		begin_file(c, w, r->path, r->file_seq);
 	if (w->broken)
 		return;
+	/* No summary (the rx task runs on this lcore, or none could be made): the common case
+	 * from the record's bytes, just written by this lcore. */
+	if (s == NULL && lc_keysum_fast(r->data, r->caplen, c->linktype, &local))
+		s = &local;
 	if (s != NULL && s->caplen == r->caplen)
 		full = lc_idx_acc_packet_sum(&w->acc, r->offset, r->offset + r->len, r->ns, s);
 	else
