@@ -130,10 +130,33 @@ lc_writer_free(struct lc_writer_task *w)
 	}
 }
 
+/* Does one worker lcore run both rx task `t` and writer `w`? */
+static bool
+same_lcore(const struct lc_engine *e, const struct lc_rx_task *t, const struct lc_writer_task *w)
+{
+	unsigned int i, j, k;
+
+	for (i = 0; i < e->nb_workers; i++) {
+		const struct lc_worker *wk = &e->workers[i];
+
+		for (j = 0; j < wk->nb_rx && wk->rx[j] != t; j++)
+			;
+		for (k = 0; k < wk->nb_writers && wk->writers[k] != w; k++)
+			;
+		if (j < wk->nb_rx && k < wk->nb_writers)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The hook's `summarise` (DPDK path): a dynamic field for the summary's
- * address, and slots for every ring, given to its writer (who frees them)
- * and lent to its rx task. Slots per ring: see struct lc_rx_summary.
+ * address, and slots for every ring whose writer runs on another lcore than
+ * its rx task, given to its writer (who frees them) and lent to its rx task.
+ * Slots per ring: see struct lc_rx_summary. A ring whose two ends share an
+ * lcore gets none (the record tap takes what it needs from the record's
+ * bytes, on the same lcore, without a slot's cache line per packet); none
+ * at all: no dynamic field.
  */
 static int
 setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
@@ -144,9 +167,15 @@ setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
 			.align = __alignof__(void *),
 	};
 	unsigned int i, r, j;
+	bool apart = false;
 	int off;
 
 	if (e->pcap_mode || hook->summarise == NULL || hook->record == NULL)
+		return 0;
+	for (i = 0; i < e->nb_writers; i++)
+		for (r = 0; r < e->writers[i].nb_rings; r++)
+			apart |= !same_lcore(e, e->writers[i].producers[r], &e->writers[i]);
+	if (!apart)
 		return 0;
 	off = rte_mbuf_dynfield_register(&desc);
 	if (off <= 0)
@@ -163,6 +192,8 @@ setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
 				;
 			if (j == t->nb_rings)
 				return -EINVAL;
+			if (same_lcore(e, t, w))
+				continue; /* no slots: its rx task writes NULL summaries */
 			w->sum_slots[r] = aligned_alloc(
 					RTE_CACHE_LINE_SIZE, (size_t)n * LC_RECORD_SUMMARY_SIZE);
 			if (w->sum_slots[r] == NULL)

@@ -64,7 +64,8 @@ stamp_burst(struct lc_rx_task *t, struct rte_mbuf **pkts, uint16_t n, int ts_off
  * the lcore that has just touched the packet, into the slot of ring `ri`
  * the packet takes if the ring accepts it; the mbuf points at it. A packet
  * whose first segment does not hold its whole record gets none (the tap
- * then works from the record's bytes).
+ * then works from the record's bytes), and so do the packets of a ring
+ * without slots (its writer runs on this lcore).
  */
 static void
 summarise_burst(struct lc_rx_task *t, uint16_t ri, struct rte_mbuf **pkts, unsigned int n)
@@ -73,6 +74,11 @@ summarise_burst(struct lc_rx_task *t, uint16_t ri, struct rte_mbuf **pkts, unsig
 	int off = t->shared->sum_offset;
 	unsigned int i;
 
+	if (s->slots[ri] == NULL) {
+		for (i = 0; i < n; i++)
+			*RTE_MBUF_DYNFIELD(pkts[i], off, const void **) = NULL;
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint32_t caplen = RTE_MIN(m->pkt_len, s->snaplen);
@@ -90,7 +96,7 @@ enqueue_one(struct lc_rx_task *t, uint16_t ri, struct rte_mbuf **pkts, unsigned 
 {
 	unsigned int sent;
 
-	if (t->sum.fn != NULL)
+	if (t->shared->sum_offset > 0)
 		summarise_burst(t, ri, pkts, n);
 	sent = rte_ring_sp_enqueue_burst(t->rings[ri], (void **)pkts, n, NULL);
 	t->sum.accepted[ri] += sent;

@@ -60,7 +60,7 @@ struct lc_rx_summary {
 	bool (*fn)(const uint8_t *pkt, uint32_t caplen, void *out, void *arg); /* NULL: off */
 	void *arg;
 	uint32_t snaplen;		   /* the writers': the bytes a record holds */
-	uint8_t *slots[LC_MAX_WRITERS];	   /* per ring (rings[]), owned by its writer */
+	uint8_t *slots[LC_MAX_WRITERS];	   /* per ring (rings[]), owned by its writer; NULL: none */
 	uint32_t mask[LC_MAX_WRITERS];	   /* slots per ring - 1 */
 	uint32_t accepted[LC_MAX_WRITERS]; /* owner: packets each ring accepted */
 };

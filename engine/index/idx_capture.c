@@ -66,7 +66,9 @@ summarise(const uint8_t *pkt, uint32_t caplen, void *out, void *arg)
 {
 	const struct lc_idx_capture *c = arg;
 
-	return lc_keysum_make(pkt, caplen, c->linktype, out);
+	/* the common case inline; the rest (which tries it again) out of line */
+	return lc_keysum_fast(pkt, caplen, c->linktype, out) ||
+	       lc_keysum_make(pkt, caplen, c->linktype, out);
 }
 
 /* ---- writer thread: no allocation, no system call ---- */
@@ -165,6 +167,7 @@ record(const struct lc_record_info *r, void *arg)
 {
 	struct lc_idx_capture *c = arg;
 	const struct lc_keysum *s = r->summary;
+	struct lc_keysum local;
 	struct idx_writer *w;
 	bool full;
 
@@ -175,6 +178,10 @@ record(const struct lc_record_info *r, void *arg)
 		begin_file(c, w, r->path, r->file_seq);
 	if (w->broken)
 		return;
+	/* No summary (the rx task runs on this lcore, or none could be made): the common case
+	 * from the record's bytes, just written by this lcore. */
+	if (s == NULL && lc_keysum_fast(r->data, r->caplen, c->linktype, &local))
+		s = &local;
 	if (s != NULL && s->caplen == r->caplen)
 		full = lc_idx_acc_packet_sum(&w->acc, r->offset, r->offset + r->len, r->ns, s);
 	else

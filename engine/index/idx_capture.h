@@ -6,12 +6,13 @@
  * `linecap capture --index`: the index of each capture file (pcap or
  * pcapng), written while capturing. A packet's keys are taken once, on the
  * rx lcore that has just received it (the hook's `summarise`: a 64-byte
- * summary of key hashes in a per-ring slot the mbuf points at); the
- * writer's thread folds each record into its writer's unit accumulator as
- * it packs it (the hook's record tap: offsets, time stamps, the summary, or
- * the keys of the record's bytes when it has none: libpcap path, a packet
- * whose first segment does not hold its record, more than 14 keys), so no
- * block is walked again. Finished entries go through a per-writer SPSC ring
+ * summary of key hashes in a per-ring slot the mbuf points at, when the
+ * writer runs on another lcore); the writer's thread folds each record into
+ * its writer's unit accumulator as it packs it (the hook's record tap:
+ * offsets, time stamps, the summary, or the keys of the record's bytes when
+ * it has none: rx and writer on one lcore, libpcap path, a packet whose
+ * first segment does not hold its record, more than 14 keys), so no block
+ * is walked again. Finished entries go through a per-writer SPSC ring
  * of fixed slots to an index thread, which appends them to the file's
  * "<index>.part". The writer thread never waits: when the ring is full,
  * that file gets no index (counted, warned at stop; `linecap index`

@@ -12,13 +12,6 @@ unit_flags(const struct lc_idx_acc *a)
 	return LC_IDX_SEEKABLE | LC_IDX_ORDERED | (a->compressed ? LC_IDX_COMPRESSED : 0);
 }
 
-/* Is the open unit full? Never a zstd frame's: it ends with its block. */
-static bool
-unit_full(const struct lc_idx_acc *a)
-{
-	return !a->compressed && a->u.length >= a->unit_bytes;
-}
-
 int
 lc_idx_acc_init(struct lc_idx_acc *a, const struct lc_idx_opts *o)
 {
@@ -54,26 +47,26 @@ lc_idx_acc_reset(struct lc_idx_acc *a)
 	a->opaque_units = 0;
 }
 
-/* The packet's place and time in the open unit (opened by it if none is). */
-static void
-add_record(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns)
+void
+lc_idx_acc_open(struct lc_idx_acc *a, uint64_t off, uint64_t ts_ns)
 {
-	if (a->u.packets == 0) {
-		memset(a->entry, 0, lc_idx_entry_size(&a->h)); /* the last entry was taken */
-		a->u.offset = off;
-		a->u.min_ts = ts_ns;
-		a->u.max_ts = ts_ns;
-	}
+	uint32_t i;
+
+	memset(a->entry, 0, lc_idx_entry_size(&a->h)); /* the last entry was taken */
+	for (i = 0; i < LC_IDX_SEEN; i++)
+		a->seen[i] = ~i; /* no hash seen: slot i holds none whose low bits are i */
+	a->u.offset = off;
+	a->u.min_ts = ts_ns;
+	a->u.max_ts = ts_ns;
+}
+
+void
+lc_idx_acc_back(struct lc_idx_acc *a, uint64_t ts_ns)
+{
+	if (a->h.packets > 0)
+		a->h.flags &= (uint8_t)~LC_IDX_ORDERED;
 	if (ts_ns < a->u.min_ts)
 		a->u.min_ts = ts_ns;
-	if (ts_ns > a->u.max_ts)
-		a->u.max_ts = ts_ns;
-	if (a->h.packets > 0 && ts_ns < a->last_ts)
-		a->h.flags &= (uint8_t)~LC_IDX_ORDERED;
-	a->last_ts = ts_ns;
-	a->u.packets++;
-	a->h.packets++;
-	a->u.length = end - a->u.offset;
 }
 
 bool
@@ -83,40 +76,14 @@ lc_idx_acc_packet(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_
 	struct lc_pkt_keys keys;
 	unsigned int i;
 
-	add_record(a, off, end, ts_ns);
+	lc_idx_acc_record(a, off, end, ts_ns);
 	lc_keys_extract(data, caplen, a->h.linktype, &keys);
 	if (keys.opaque)
 		a->u.flags |= LC_IDX_UNIT_OPAQUE;
 	for (i = 0; i < keys.nb; i++)
-		lc_bloom_add(a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
+		lc_idx_acc_hash(a, a->entry + LC_IDX_ENTRY_FIXED, a->h.bloom_bytes, a->h.bloom_k,
 				lc_key_hash(&keys.k[i]));
-	return unit_full(a);
-}
-
-bool
-lc_idx_acc_packet_sum(struct lc_idx_acc *a, uint64_t off, uint64_t end, uint64_t ts_ns,
-		const struct lc_keysum *s)
-{
-	unsigned int i;
-
-	uint8_t *bloom;
-	uint32_t bytes, nb = s->nb;
-	unsigned int k = a->h.bloom_k;
-
-	add_record(a, off, end, ts_ns);
-	if (s->opaque)
-		a->u.flags |= LC_IDX_UNIT_OPAQUE;
-	bloom = a->entry + LC_IDX_ENTRY_FIXED;
-	bytes = a->h.bloom_bytes;
-	/* The default k as a constant: its bit loop unrolled (measured: 75 -> 20 instructions a
-	 * key). */
-	if (k == LC_IDX_DEFAULT_K)
-		for (i = 0; i < nb; i++)
-			lc_bloom_add(bloom, bytes, LC_IDX_DEFAULT_K, s->hash[i]);
-	else
-		for (i = 0; i < nb; i++)
-			lc_bloom_add(bloom, bytes, k, s->hash[i]);
-	return unit_full(a);
+	return lc_idx_acc_full(a);
 }
 
 const uint8_t *

@@ -249,12 +249,6 @@ mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static inline uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static inline uint64_t
 le64(const uint8_t *p)
 {
@@ -281,42 +275,13 @@ lc_key_hash_v1(const struct lc_key *k)
 	       mix64(le64(k->v + 8) + tl * 0xc2b2ae3d27d4eb4full + 1);
 }
 
-/*
- * The common case straight to its hashes, without building keys: Ethernet,
- * no tag, IPv4 without options, not a later fragment, TCP/UDP/SCTP with
- * both ports. The same keys as lc_keys_extract takes (the unit test holds
- * the two to the same Bloom bits). False: not that case.
- */
-static bool
-keysum_fast(const uint8_t *pkt, uint32_t caplen, uint32_t linktype, struct lc_keysum *s)
-{
-	const uint8_t *ip = pkt + 14, *l4 = pkt + 34;
-	uint8_t proto;
-
-	if (linktype != DLT_EN10MB_ || caplen < 38 || be16(pkt + 12) != ET_IP4 || ip[0] != 0x45 ||
-			(be16(ip + 6) & 0x1fff) != 0)
-		return false;
-	proto = ip[9];
-	if (proto != 6 && proto != 17 && proto != 132)
-		return false;
-	s->caplen = caplen;
-	s->nb = 5;
-	s->opaque = 0;
-	s->hash[0] = lc_key_hash_words(LC_KEY_ADDR4 << 8 | 4, le32(ip + 12), 0);
-	s->hash[1] = lc_key_hash_words(LC_KEY_ADDR4 << 8 | 4, le32(ip + 16), 0);
-	s->hash[2] = lc_key_hash_words(LC_KEY_PROTO << 8 | 1, proto, 0);
-	s->hash[3] = lc_key_hash_words(LC_KEY_PORT << 8 | 2, (uint64_t)l4[0] | l4[1] << 8, 0);
-	s->hash[4] = lc_key_hash_words(LC_KEY_PORT << 8 | 2, (uint64_t)l4[2] | l4[3] << 8, 0);
-	return true;
-}
-
 bool
 lc_keysum_make(const uint8_t *pkt, uint32_t caplen, uint32_t linktype, struct lc_keysum *s)
 {
 	struct lc_pkt_keys keys;
 	unsigned int i;
 
-	if (keysum_fast(pkt, caplen, linktype, s))
+	if (lc_keysum_fast(pkt, caplen, linktype, s))
 		return true;
 	lc_keys_extract(pkt, caplen, linktype, &keys);
 	if (keys.nb > LC_KEYSUM_MAX)

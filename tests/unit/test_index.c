@@ -250,6 +250,81 @@ test_keysum(void)
 	}
 }
 
+/*
+ * The unit's seen-hash cache (idx_unit.h) skips only keys whose bits are
+ * set: over traffic from a few flows (keys repeat) and of new keys in
+ * every packet (many distinct hashes share a cache slot), both ways into
+ * the accumulator give the filter built by adding every key of every
+ * packet.
+ */
+static void
+test_seen(void)
+{
+	struct lc_idx_opts o = {.unit_bytes = 60000, .bloom_bytes = 4096, .k = 4};
+	static uint8_t ref[4096];
+	uint8_t pool[64][60];
+	struct lc_idx_acc a, b;
+	unsigned int n, f, units = 0, skipped = 0;
+	uint64_t off = 24;
+
+	CHECK(lc_idx_acc_init(&a, &o) == 0 && lc_idx_acc_init(&b, &o) == 0);
+	a.h.linktype = b.h.linktype = 1;
+	srand(5);
+	for (f = 0; f < 64; f++) { /* Ethernet, IPv4, UDP or TCP; IPv6 for some */
+		uint8_t *p = pool[f];
+		unsigned int i;
+
+		for (i = 0; i < sizeof(pool[f]); i++)
+			p[i] = (uint8_t)rand();
+		p[12] = 0x08, p[13] = 0x00, p[14] = 0x45, p[20] = 0, p[21] = 0;
+		p[23] = (f & 1) ? 6 : 17;
+		if (f % 8 == 7)
+			p[12] = 0x86, p[13] = 0xdd, p[14] = 0x60, p[20] = 17;
+		if (f % 4 == 0)
+			p[36] = 0, p[37] = 53; /* a port many flows share */
+	}
+	memset(ref, 0, sizeof(ref));
+	for (n = 0; n < 60000; n++) {
+		/* phases of 4000 packets: 64 flows, 4 flows, new addresses and ports each packet */
+		uint8_t *p = pool[(unsigned int)rand() % ((n / 4000) % 3 == 1 ? 4 : 64)];
+		struct lc_pkt_keys keys;
+		struct lc_keysum sum;
+		unsigned int i;
+		bool fa, fb;
+
+		if ((n / 4000) % 3 == 2)
+			for (i = 22; i < 58; i++) /* IPv6 addresses; IPv4 addresses and ports */
+				if (i != 23)	  /* IPv4's protocol */
+					p[i] = (uint8_t)rand();
+
+		lc_keys_extract(p, 60, 1, &keys);
+		for (i = 0; i < keys.nb; i++)
+			lc_bloom_add(ref, sizeof(ref), 4, lc_key_hash(&keys.k[i]));
+		fa = lc_idx_acc_packet(&a, off, off + 76, n, p, 60);
+		CHECK(lc_keysum_make(p, 60, 1, &sum));
+		fb = lc_idx_acc_packet_sum(&b, off, off + 76, n, &sum);
+		off += 76;
+		CHECK(fa == fb);
+		if (fa) {
+			const uint8_t *ea = lc_idx_acc_cut(&a, NULL),
+				      *eb = lc_idx_acc_cut(&b, NULL);
+
+			CHECK(ea != NULL && eb != NULL);
+			if (ea == NULL || eb == NULL)
+				break;
+			CHECK(memcmp(ea + LC_IDX_ENTRY_FIXED, ref, sizeof(ref)) == 0);
+			CHECK(memcmp(eb + LC_IDX_ENTRY_FIXED, ref, sizeof(ref)) == 0);
+			memset(ref, 0, sizeof(ref));
+			units++;
+		}
+	}
+	for (n = 0; n < LC_IDX_SEEN; n++) /* the last unit's cache is in use */
+		skipped += (a.seen[n] & (LC_IDX_SEEN - 1)) == n;
+	CHECK(units > 60 && skipped > 0);
+	lc_idx_acc_free(&a);
+	lc_idx_acc_free(&b);
+}
+
 static void
 test_bloom(void)
 {
@@ -529,6 +604,7 @@ main(void)
 {
 	test_keys();
 	test_keysum();
+	test_seen();
 	test_bloom();
 	test_bloom_layout();
 	test_bloom_v1();

@@ -121,7 +121,9 @@ struct lc_block_hook {
 	/*
 	 * Optional, with `record` (DPDK path): runs on the rx lcore for each
 	 * accepted packet whose first segment holds all `caplen` bytes its record
-	 * will hold, before the packet goes to its writer; writes at most
+	 * will hold, before the packet goes to its writer, if that writer runs on
+	 * another lcore (else r->summary is NULL: the tap, on the same lcore,
+	 * works from the record's bytes); writes at most
 	 * LC_RECORD_SUMMARY_SIZE bytes to `out` and returns true, or false for no
 	 * summary. The record tap receives `out` as r->summary (NULL without one).
 	 * Same rules as `sealed`. So a per-packet computation the tap needs (the
