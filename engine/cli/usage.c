@@ -163,6 +163,7 @@ lc_cli_index_usage(FILE *f)
 		   "  rename), for linecap query\n"
 		   "  --unit-kib N      bytes of records per index entry, in KiB (default 256)\n"
 		   "  --bloom-bytes N   key summary per entry, a power of two 64..65536 (default "
-		   "4096)\n"
+		   "4096;\n"
+		   "                    a .zst's entries are its 1 MiB frames: 16384)\n"
 		   "  -q                no line per file\n");
 }

@@ -21,10 +21,18 @@
 #define LC_IDX_DEFAULT_UNIT (256u * 1024u) /* bytes of records per unit */
 #define LC_IDX_DEFAULT_BLOOM 4096u	   /* bytes per unit: 32768 bits */
 #define LC_IDX_DEFAULT_K 4u
+/*
+ * A .zst's unit is one zstd frame: a sealed block of up to 1 MiB of records
+ * (core/writer_open.c LC_BLOCK_SIZE), four plain units' worth. Its Bloom filter has
+ * the same bits per byte of records as a plain unit's: with 4 KiB a frame of 64 B
+ * records (about 13,000 of them) answered "maybe" for every key.
+ */
+#define LC_IDX_ZST_BLOOM (4u * LC_IDX_DEFAULT_BLOOM)
 
 struct lc_idx_opts {
 	uint32_t unit_bytes;
-	uint32_t bloom_bytes;
+	uint32_t bloom_bytes; /* 0: by the file (lc_idx_build): LC_IDX_DEFAULT_BLOOM, .zst
+				 LC_IDX_ZST_BLOOM */
 	uint8_t k;
 	bool compressed; /* units are zstd frames, cut by the caller (LC_IDX_COMPRESSED) */
 };
