@@ -64,6 +64,7 @@ recover_case() {
 	LC_CMD="$(qcmd "$LINECAP" capture -i net_null0,size=64 -w "$S/cap.pcap" -C 1 --max-disk 7M \
 		--stats-json "$J" --eal "$EAL")"
 	LC_RC=0
+	: >"$LC_ERR" # not the last case's live lines: the redirect below happens in the child
 	timeout -k 5 60 "$LINECAP" capture -i net_null0,size=64 -w "$S/cap.pcap" -C 1 --max-disk 7M \
 		--stats-json "$J" --eal "$EAL" >"$LC_OUT" 2>"$LC_ERR" &
 	pid=$!
