@@ -9,7 +9,10 @@
  * file order; a packet counts as written when the block holding the last
  * byte of its record retires. A failed block is resubmitted in place every
  * 100 ms; while it holds every buffer, the writer is blocked: new packets
- * are dropped and counted as write errors.
+ * are dropped and counted as write errors. Once the medium takes a write
+ * again (space came back), the failed blocks behind it go at once, not
+ * 100 ms apart each: a full disk freed just before the stop still ends the
+ * run with every block written.
  */
 #include <errno.h>
 #include <string.h>
@@ -61,6 +64,8 @@ mark_done(struct lc_writer_task *w, unsigned int tag, int res)
 {
 	w->blocks[tag].state = res == 0 ? LC_BLOCK_DONE : LC_BLOCK_FAILED;
 	w->blocks[tag].res = res;
+	if (res == 0)
+		w->retry_tsc = 0; /* the medium takes writes: a failed block need not wait */
 	lc_bw_done(&w->bw, res, rte_rdtsc() - w->blocks[tag].submit_tsc, w->tsc_hz);
 }
 
@@ -343,10 +348,11 @@ lc_ring_seal_full(struct lc_writer_task *w, uint16_t r, uint32_t rec_len)
 void
 lc_ring_wait_all(struct lc_writer_task *w)
 {
-	w->retry_tsc = 0;
 	while (w->head != w->tail && !w->shared->fatal) {
 		unsigned int before = w->head;
 
+		/* Every failed block gets its try now, not only the oldest. */
+		w->retry_tsc = 0;
 		lc_ring_retire(w, true);
 		if (w->head == before &&
 				w->blocks[before % LC_WRITER_BLOCKS].state == LC_BLOCK_FAILED)

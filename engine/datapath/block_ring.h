@@ -79,8 +79,9 @@ bool lc_ring_advance(struct lc_writer_task *w);
 
 /*
  * Collect completions and retire finished blocks in file order; a failed
- * block is resubmitted in place every 100 ms. With `wait`, wait for the
- * oldest block in flight when none could retire.
+ * block is resubmitted in place every 100 ms, or at once after the medium
+ * completed a write. With `wait`, wait for the oldest block in flight when
+ * none could retire.
  */
 void lc_ring_retire(struct lc_writer_task *w, bool wait);
 
@@ -109,7 +110,10 @@ void lc_ring_seal_frame_written(struct lc_writer_task *w, const struct lc_zout *
 void lc_ring_frame_pend(struct lc_writer_task *w, struct lc_wblock *b, uint64_t done,
 		const struct lc_zout *o);
 
-/* At exit: wait for every block in flight; give a failed block one more try. */
+/*
+ * At exit: wait for every block in flight; give each failed block one more
+ * try (in file order), and stop at the first that fails again.
+ */
 void lc_ring_wait_all(struct lc_writer_task *w);
 
 /* Move a block's pending records to `written` (ok) or `write_errors`. */
