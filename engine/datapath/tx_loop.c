@@ -106,7 +106,8 @@ tx_poll(struct lc_tx_task *t, uint64_t *wait_tsc)
 	}
 	for (k = t->head; k < t->nb_pend && t->due[k] <= now; k++)
 		;
-	note_late(t, now - t->due[t->head]);
+	if (t->late_tsc != 0) /* paced: top speed has no schedule to be late for */
+		note_late(t, now - t->due[t->head]);
 	sent = rte_eth_tx_burst(t->port_id, t->queue_id, t->pend + t->head, k - t->head);
 	for (i = t->head; i < t->head + sent; i++)
 		bytes += t->pend[i]->pkt_len;

@@ -56,7 +56,7 @@ struct lc_tx_task {
 	uint16_t queue_id;
 	uint16_t burst;
 	bool no_retry;	       /* drop what the port refuses (as a NIC would), never resend */
-	uint64_t late_tsc;     /* LC_TX_LATE_NS in TSC cycles */
+	uint64_t late_tsc;     /* LC_TX_LATE_NS in TSC cycles; 0 = not paced, not watched */
 	struct rte_ring *feed; /* streamed, or NULL */
 	struct rte_mbuf **pre; /* preloaded, or NULL */
 	uint64_t nb_pre;

@@ -152,7 +152,10 @@ build_tasks(struct lc_replay *r, struct lc_error *err)
 		t->queue_id = (uint16_t)q;
 		t->burst = TX_BURST;
 		t->no_retry = r->conf.no_retry;
-		t->late_tsc = (uint64_t)((double)lc_tsc_hz() * LC_TX_LATE_NS / 1e9);
+		t->late_tsc = r->conf.mode == LC_PACE_TOPSPEED
+					      ? 0
+					      : (uint64_t)((double)lc_tsc_hz() * LC_TX_LATE_NS /
+								1e9);
 		t->shared = &r->shared;
 		t->cnt = &r->cnt[q];
 		wk->tasks[wk->nb_tasks++] = t;
