@@ -6,7 +6,8 @@
 #    reads (-v), the index, and a page per region; its reads (strace pread64) are at most
 #    1 MiB and never go past a region by more than a page;
 #  - no page-cache flood: after a scan of the whole file, almost none of it is left in
-#    the page cache (fincore), the pages it read were dropped behind it;
+#    the page cache (fincore), the pages it read were dropped behind it; the index's
+#    pages stay, so a second query of the file reads from disk only its candidate units;
 #  - --max-mbps: a scan of S bytes at --max-mbps M takes at least S*8/M us, and gives the
 #    same packets as an unthrottled one.
 # The capture file's pages are evicted first (fsync + POSIX_FADV_DONTNEED, checked with
@@ -79,15 +80,20 @@ res=$(resident "$F")
 [ "$res" -le 1048576 ] || fail "after the scan $res bytes of the $SIZE-byte capture stay in the page cache"
 ok "a scan of $SIZE bytes leaves $res bytes of the capture in the page cache"
 evict "$F"
+ires=$(resident "$F.idx")
+[ "$ires" -ge $((IDX / 4096 * 4096)) ] ||
+	fail "after the first query only $ires bytes of the $IDX-byte index stay in the page cache"
 # shellcheck disable=SC2086
-"$LINECAP" query -r "$F" -w "$T/flow2.pcap" $EXPR 2>/dev/null || fail "query failed"
+/usr/bin/time -o "$T/time2" -f '%I' "$LINECAP" query -r "$F" -w "$T/flow2.pcap" $EXPR 2>/dev/null ||
+	fail "query failed"
+phys2=$(($(tail -n 1 "$T/time2") * 512))
+[ "$phys2" -le $((logical + vis * 8192 + 262144)) ] ||
+	fail "the second one-flow query read $phys2 bytes from disk for $logical bytes of units: the index was read again"
 res=$(resident "$F")
 # what stays: the partial pages at the ends of each region, and the file's head
 [ "$res" -le $((vis * 8192 + 262144)) ] ||
 	fail "after the one-flow query $res bytes of the capture stay in the page cache"
-ires=$(resident "$F.idx")
-[ "$ires" -le 8192 ] || fail "after the query $ires bytes of the $IDX-byte index stay in the page cache"
-ok "a one-flow query leaves $res bytes of the capture and $ires of its index in the page cache"
+ok "the index ($ires bytes) stays cached: a second one-flow query read $phys2 bytes from disk; $res bytes of the capture stay in the page cache"
 
 # ---- --max-mbps ----
 cmp -s "$T/flow.pcap" "$T/flow2.pcap" || fail "the same query twice gave different outputs"
