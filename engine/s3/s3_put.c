@@ -78,6 +78,12 @@ put_part(struct put *p, unsigned int i)
 
 	if (lc_pread_all(p->fd, p->buf, n, off) < 0)
 		return fail(p, "read", NULL);
+	/*
+	 * The part is in p->buf now (a retry reads it again): its pages leave the
+	 * page cache, which the capture, writing with O_DIRECT, keeps clean. A
+	 * day of uploads would otherwise push everything else out of memory.
+	 */
+	posix_fadvise(p->fd, (off_t)off, (off_t)n, POSIX_FADV_DONTNEED);
 	lc_s3_md5(p->buf, n, p->md5[i]);
 	lc_s3_base64(p->md5[i], 16, md5b64, sizeof(md5b64));
 	lc_s3_hex(p->md5[i], 16, hex);

@@ -14,6 +14,7 @@
 source "$(dirname "$0")/../functional/lib.sh"
 # shellcheck source=s3lib.sh
 source "$(dirname "$0")/s3lib.sh"
+require_cmd fincore
 
 # 1. rotation, index, multipart
 D=$T/up && mkdir "$D"
@@ -29,13 +30,16 @@ files=$(json_get "$T/up.json" '.writers[0].files')
 [ "$(json_get "$T/up.json" '.upload.backlog_files')" = 0 ] || fail "JSON: files still waiting"
 [ "$(json_get "$T/up.json" '.upload.files_lost_unuploaded')" = 0 ] || fail "JSON: files lost"
 [ "$(find "$D" -name '*.idx' | wc -l)" -eq "$files" ] || { ls -la "$D"; fail "not one index per file"; }
+# The uploader drops what it read from the page cache (before the check below reads the files).
+res=$(find "$D" -name 'cap*.pcap' -exec fincore -b -n -o RES {} + | awk '{ s += $1 } END { print s + 0 }')
+[ "$res" -le $((files * 8192)) ] || fail "after the upload $res bytes of the $files capture files stay in the page cache"
 n=$(check_all_uploaded "$D" runs nodeA)
 [ "$n" -eq "$files" ] || fail "$n capture files in the store, $files written"
 etag=$(s3_head_etag runs/nodeA/cap.pcap)
 [[ $etag == *-2 ]] || fail "runs/nodeA/cap.pcap ($(stat -c %s "$D/cap.pcap") bytes) is not a 2-part multipart object: ETag '$etag'"
 grep -q "^upload: $files files" "$LC_ERR" || { show "$LC_ERR"; fail "no upload line in the summary"; }
 [ "$(wc -l <"$D/.linecap-uploaded")" -eq "$files" ] || fail "the journal does not list the $files files"
-ok "-C 6 --index: $files files and their indexes uploaded byte-identical, multipart above 5 MiB (ETag $etag), counted in the JSON and the summary"
+ok "-C 6 --index: $files files and their indexes uploaded byte-identical, multipart above 5 MiB (ETag $etag), counted in the JSON and the summary; $res bytes of them left in the page cache"
 
 # 2. --keep-local 7M: the newest uploaded copies stay, within 7 MB
 D2=$T/keep && mkdir "$D2"
