@@ -10,10 +10,18 @@
 
 #include "core/engine_priv.h"
 #include "core/rotate.h"
+#include "index/index.h"
 #include "lc_build_config.h"
 
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
+
+/*
+ * --compress: a block becomes one zstd frame, and a .zst's index unit is a frame: at
+ * most an index unit's worth of records (index/index.h), so that an indexed query
+ * decodes no more than it would read of the plain file.
+ */
+#define LC_ZBLOCK_SIZE LC_IDX_FRAME_UNIT
 
 /*
  * Expand %q (writer index) in the -w pattern; "%%" is a literal '%', kept as
@@ -130,7 +138,8 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 			.nb_ifs = w->nb_rings,
 			.ifs = ifs,
 	};
-	size_t room = LC_BLOCK_SIZE / 2, len;
+	size_t block = w->zlevel != 0 ? LC_ZBLOCK_SIZE : LC_BLOCK_SIZE;
+	size_t room = block / 2, len;
 	uint8_t *header;
 	uint16_t r;
 	int ret;
@@ -167,7 +176,7 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 	len = header == NULL ? 0 : e->format->file_header(header, room, &fi);
 	ret = header == NULL ? -ENOMEM
 	      : len == 0     ? -EINVAL
-			     : lc_writer_init(w, LC_BLOCK_SIZE, e->format, header, len);
+			     : lc_writer_init(w, block, e->format, header, len);
 	free(header);
 	free(text);
 	if (ret == -EINVAL)
