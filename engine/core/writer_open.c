@@ -138,8 +138,7 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 			.nb_ifs = w->nb_rings,
 			.ifs = ifs,
 	};
-	size_t block = w->zlevel != 0 ? LC_ZBLOCK_SIZE : LC_BLOCK_SIZE;
-	size_t room = block / 2, len;
+	size_t room = LC_BLOCK_SIZE / 2, len, block;
 	uint8_t *header;
 	uint16_t r;
 	int ret;
@@ -174,6 +173,8 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 	}
 	header = malloc(room);
 	len = header == NULL ? 0 : e->format->file_header(header, room, &fi);
+	/* A header must fit in half a block: a huge pcapng one keeps 1 MiB frames. */
+	block = w->zlevel != 0 && len < LC_ZBLOCK_SIZE / 2 ? LC_ZBLOCK_SIZE : LC_BLOCK_SIZE;
 	ret = header == NULL ? -ENOMEM
 	      : len == 0     ? -EINVAL
 			     : lc_writer_init(w, block, e->format, header, len);
