@@ -32,8 +32,8 @@ static const struct lc_opt_cmd index_cmd = LC_OPT_CMD(index_opts, "index: ", " (
 int
 lc_cmd_index(int argc, char **argv)
 {
-	struct index_cli ic = {.unit_kib = LC_IDX_DEFAULT_UNIT / 1024,
-			.bloom_bytes = 0}; /* by the file: 4096, a .zst's 1 MiB frames 16384 */
+	struct index_cli ic = {.unit_kib = 0, /* by default: 512 KiB or 3276 packets */
+			.bloom_bytes = 0}; /* by the file: 4096, more for a .zst's larger frames */
 	struct lc_error err = {0};
 	struct lc_idx_opts o;
 	int ret, words, i;
@@ -54,7 +54,9 @@ lc_cmd_index(int argc, char **argv)
 		lc_error_set(&err, LC_ERR_USAGE, "index: no file: give FILE...");
 		return lc_cli_fail(&err);
 	}
-	o.unit_bytes = ic.unit_kib * 1024u;
+	/* --unit-kib given: units of that many bytes, whatever their packets. */
+	o.unit_bytes = ic.unit_kib != 0 ? ic.unit_kib * 1024u : LC_IDX_DEFAULT_UNIT;
+	o.unit_packets = ic.unit_kib != 0 ? 0 : LC_IDX_UNIT_PACKETS;
 	o.bloom_bytes = ic.bloom_bytes;
 	o.k = LC_IDX_DEFAULT_K;
 	ret = 0;

@@ -161,9 +161,11 @@ lc_cli_index_usage(FILE *f)
 	fprintf(f, "Usage: linecap index [--unit-kib N] [--bloom-bytes N] [-q] FILE...\n"
 		   "  writes FILE.idx next to each pcap or pcapng FILE (atomically: .part then\n"
 		   "  rename), for linecap query\n"
-		   "  --unit-kib N      bytes of records per index entry, in KiB (default 256)\n"
+		   "  --unit-kib N      bytes of records per index entry, in KiB (default: 512,\n"
+		   "                    or 3276 packets if they come first)\n"
 		   "  --bloom-bytes N   key summary per entry, a power of two 64..65536 (default "
 		   "4096;\n"
-		   "                    a .zst's entries are its 1 MiB frames: 16384)\n"
+		   "                    a .zst's entries are its frames: 4096 per 256 KiB of its\n"
+		   "                    largest frame's records)\n"
 		   "  -q                no line per file\n");
 }

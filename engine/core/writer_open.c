@@ -10,10 +10,18 @@
 
 #include "core/engine_priv.h"
 #include "core/rotate.h"
+#include "index/index.h"
 #include "lc_build_config.h"
 
 /* Bytes per medium write while O_DIRECT; see docs/benchmarks.md. */
 #define LC_BLOCK_SIZE (1u << 20)
+
+/*
+ * --compress: a block becomes one zstd frame, and a .zst's index unit is a frame: at
+ * most an index unit's worth of records (index/index.h), so that an indexed query
+ * decodes no more than it would read of the plain file.
+ */
+#define LC_ZBLOCK_SIZE LC_IDX_FRAME_UNIT
 
 /*
  * Expand %q (writer index) in the -w pattern; "%%" is a literal '%', kept as
@@ -130,7 +138,7 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 			.nb_ifs = w->nb_rings,
 			.ifs = ifs,
 	};
-	size_t room = LC_BLOCK_SIZE / 2, len;
+	size_t room = LC_BLOCK_SIZE / 2, len, block;
 	uint8_t *header;
 	uint16_t r;
 	int ret;
@@ -165,9 +173,11 @@ lc_writer_header(struct lc_engine *e, struct lc_writer_task *w, struct lc_error 
 	}
 	header = malloc(room);
 	len = header == NULL ? 0 : e->format->file_header(header, room, &fi);
+	/* A header must fit in half a block: a huge pcapng one keeps 1 MiB frames. */
+	block = w->zlevel != 0 && len < LC_ZBLOCK_SIZE / 2 ? LC_ZBLOCK_SIZE : LC_BLOCK_SIZE;
 	ret = header == NULL ? -ENOMEM
 	      : len == 0     ? -EINVAL
-			     : lc_writer_init(w, LC_BLOCK_SIZE, e->format, header, len);
+			     : lc_writer_init(w, block, e->format, header, len);
 	free(header);
 	free(text);
 	if (ret == -EINVAL)

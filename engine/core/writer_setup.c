@@ -167,19 +167,10 @@ setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
 			.align = __alignof__(void *),
 	};
 	unsigned int i, r, j;
-	bool apart = false;
-	int off;
+	int off = 0; /* registered at the first ring whose ends are apart */
 
 	if (e->pcap_mode || hook->summarise == NULL || hook->record == NULL)
 		return 0;
-	for (i = 0; i < e->nb_writers; i++)
-		for (r = 0; r < e->writers[i].nb_rings; r++)
-			apart |= !same_lcore(e, e->writers[i].producers[r], &e->writers[i]);
-	if (!apart)
-		return 0;
-	off = rte_mbuf_dynfield_register(&desc);
-	if (off <= 0)
-		return 0; /* no room in the mbuf: the record tap reads the records alone */
 	for (i = 0; i < e->nb_writers; i++) {
 		struct lc_writer_task *w = &e->writers[i];
 
@@ -188,12 +179,18 @@ setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
 			uint32_t n = rte_align32pow2(
 					rte_ring_get_capacity(w->rings[r]) + 2 * LC_MAX_BURST);
 
+			if (same_lcore(e, t, w))
+				continue; /* no slots: its rx task writes NULL summaries */
 			for (j = 0; j < t->nb_rings && t->rings[j] != w->rings[r]; j++)
 				;
 			if (j == t->nb_rings)
 				return -EINVAL;
-			if (same_lcore(e, t, w))
-				continue; /* no slots: its rx task writes NULL summaries */
+			if (off == 0) {
+				off = rte_mbuf_dynfield_register(&desc);
+				if (off <= 0)
+					return 0; /* no room in the mbuf: the record tap reads the
+						     records alone */
+			}
 			w->sum_slots[r] = aligned_alloc(
 					RTE_CACHE_LINE_SIZE, (size_t)n * LC_RECORD_SUMMARY_SIZE);
 			if (w->sum_slots[r] == NULL)
@@ -205,7 +202,8 @@ setup_summaries(struct lc_engine *e, const struct lc_block_hook *hook)
 			t->sum.fn = hook->summarise;
 		}
 	}
-	e->shared.sum_offset = off;
+	if (off > 0)
+		e->shared.sum_offset = off;
 	return 0;
 }
 

@@ -179,7 +179,7 @@ lc_idx_build(const char *capture, const struct lc_idx_opts *o, struct lc_idx_sta
 	if (lc_pcap_reader_open(&r, capture, err) < 0)
 		return -1;
 	if (plain.bloom_bytes == 0) /* as capture --index makes it for this kind of file */
-		plain.bloom_bytes = r.zst.on ? LC_IDX_ZST_BLOOM : LC_IDX_DEFAULT_BLOOM;
+		plain.bloom_bytes = r.zst.on ? lc_idx_zst_bloom(&r) : LC_IDX_DEFAULT_BLOOM;
 	if (lc_idx_acc_init(&b.a, &plain) < 0) {
 		lc_pcap_reader_close(&r);
 		return lc_error_set(err, LC_ERR_RUNTIME, "out of memory");
@@ -211,6 +211,7 @@ lc_idx_repaired(FILE *out, const char *capture, bool cut, struct lc_error *err)
 {
 	const struct lc_idx_opts o = {
 			.unit_bytes = LC_IDX_DEFAULT_UNIT,
+			.unit_packets = LC_IDX_UNIT_PACKETS,
 			.bloom_bytes = 0, /* by the file, as capture --index made it */
 			.k = LC_IDX_DEFAULT_K,
 	};

@@ -12,7 +12,10 @@
 
 #include "index/crc32c.h"
 #include "index/idx_build_zst.h"
+#include "index/index.h"
 #include "util/fd_io.h"
+
+#define FRAME_SLACK (128u << 10) /* a frame's last record (64 KiB at most) and then some */
 
 int
 lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_error *err)
@@ -36,6 +39,23 @@ lc_idx_zst_head(struct lc_idx_acc *a, const struct lc_pcap_reader *r, struct lc_
 	a->h.file_size = raw;
 	a->h.head_crc = lc_crc32c(0, head, hn);
 	return 0;
+}
+
+uint32_t
+lc_idx_zst_bloom(const struct lc_pcap_reader *r)
+{
+	uint64_t i, most = 0;
+	uint32_t bloom = LC_IDX_DEFAULT_BLOOM;
+
+	for (i = 0; i < r->zst.nb_frames; i++)
+		if (r->zst.frames[i].ulen > most)
+			most = r->zst.frames[i].ulen;
+	/* A frame of --compress holds LC_IDX_FRAME_UNIT and one record more at most. */
+	while (bloom < LC_IDX_BLOOM_MAX &&
+			most > (uint64_t)(bloom / LC_IDX_DEFAULT_BLOOM) * LC_IDX_FRAME_UNIT +
+							FRAME_SLACK)
+		bloom *= 2;
+	return bloom;
 }
 
 /* The unit of frame `f` is complete: its entry to the index file `fd`. */

@@ -14,8 +14,8 @@
 #include "index/idx_unit.h"
 #include "index/index.h"
 
-#define RING_SLOTS 256u /* per writer: about 1 MiB of entries, 64 MiB of capture */
-#define SLOT_DATA (LC_IDX_ENTRY_FIXED + LC_IDX_ZST_BLOOM) /* the larger entry */
+#define RING_SLOTS 256u /* per writer: about 1 MiB of entries, 128 MiB of capture */
+#define SLOT_DATA (LC_IDX_ENTRY_FIXED + LC_IDX_DEFAULT_BLOOM) /* an entry, or a path */
 #define NAP_NS (1000L * 1000)
 
 _Static_assert(SLOT_DATA >= PATH_MAX, "a slot holds a path");
@@ -381,7 +381,9 @@ lc_idx_capture_create(unsigned int nb_writers, bool rotating, uint32_t linktype,
 {
 	const struct lc_idx_opts o = {
 			.unit_bytes = LC_IDX_DEFAULT_UNIT,
-			.bloom_bytes = compressed ? LC_IDX_ZST_BLOOM : LC_IDX_DEFAULT_BLOOM,
+			.unit_packets = LC_IDX_UNIT_PACKETS,
+			.bloom_bytes = LC_IDX_DEFAULT_BLOOM, /* a .zst's frames hold one unit's
+								worth */
 			.k = LC_IDX_DEFAULT_K,
 			.compressed = compressed,
 	};

@@ -31,6 +31,7 @@ lc_idx_live_reset(struct lc_idx_live *l)
 {
 	struct lc_idx_opts o = {
 			.unit_bytes = l->a.unit_bytes,
+			.unit_packets = l->a.unit_packets,
 			.bloom_bytes = l->a.h.bloom_bytes,
 			.k = l->a.h.bloom_k,
 	};
@@ -43,6 +44,7 @@ lc_idx_live_reset(struct lc_idx_live *l)
 	l->a.h.bloom_k = o.k;
 	l->a.h.flags = LC_IDX_SEEKABLE | LC_IDX_ORDERED;
 	l->a.unit_bytes = o.unit_bytes;
+	l->a.unit_packets = o.unit_packets;
 	l->a.entry = entry;
 	l->rec = rec;
 	l->emit = emit;

@@ -21,6 +21,7 @@ lc_idx_acc_init(struct lc_idx_acc *a, const struct lc_idx_opts *o)
 	a->compressed = o->compressed;
 	a->h.flags = unit_flags(a);
 	a->unit_bytes = o->unit_bytes;
+	a->unit_packets = o->unit_packets != 0 ? o->unit_packets : UINT32_MAX;
 	a->entry = calloc(1, lc_idx_entry_size(&a->h));
 	return a->entry == NULL ? -1 : 0;
 }

@@ -6,7 +6,7 @@
  * The unit accumulator shared by `linecap index` (idx_build.c, reading a
  * file) and the live indexer (idx_live.c, fed a file's bytes as they are
  * written): packets go in, one encoded entry comes out per unit of about
- * unit_bytes. Both therefore cut a file into the same units. No allocation
+ * unit_bytes (or unit_packets). Both therefore cut a file into the same units. No allocation
  * after lc_idx_acc_init.
  */
 
@@ -27,8 +27,9 @@
 struct lc_idx_acc {
 	struct lc_idx_header h; /* nb_units, packets, flags, entries_crc kept current */
 	uint32_t unit_bytes;
-	struct lc_idx_unit u; /* the open unit (packets == 0: none) */
-	uint8_t *entry;	      /* its encoding: fixed part + Bloom */
+	uint32_t unit_packets; /* UINT32_MAX: no limit */
+	struct lc_idx_unit u;  /* the open unit (packets == 0: none) */
+	uint8_t *entry;	       /* its encoding: fixed part + Bloom */
 	uint64_t last_ts;
 	uint32_t opaque_units;
 	bool compressed;	    /* one unit per zstd frame: never full, the caller cuts */
@@ -80,11 +81,11 @@ lc_idx_acc_hash(struct lc_idx_acc *a, uint8_t *bloom, uint32_t bytes, unsigned i
 	lc_bloom_add(bloom, bytes, k, h);
 }
 
-/* Is the open unit full? Never a zstd frame's: it ends with its block. */
+/* Is the open unit full (bytes or packets)? Never a zstd frame's: it ends with its block. */
 static inline bool
 lc_idx_acc_full(const struct lc_idx_acc *a)
 {
-	return !a->compressed && a->u.length >= a->unit_bytes;
+	return !a->compressed && (a->u.length >= a->unit_bytes || a->u.packets >= a->unit_packets);
 }
 
 /*

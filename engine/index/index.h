@@ -17,22 +17,31 @@
 
 #include "index/idx_format.h"
 
-/* Units and Bloom filters of `linecap index` (see the report for the measurements). */
-#define LC_IDX_DEFAULT_UNIT (256u * 1024u) /* bytes of records per unit */
+/*
+ * Units and Bloom filters of `linecap index` and capture --index (docs/benchmarks.md,
+ * "Issues 13 and 14: the index unit and the .zst frame"). A unit ends at 512 KiB of
+ * records or at LC_IDX_UNIT_PACKETS packets, whichever comes first, with 4 KiB of Bloom
+ * filter: IMIX traffic gets 512 KiB units (index 0.8 % of the capture), 64 B records
+ * 256 KiB ones (1.6 %): a filter holds the keys of at most that many packets, and more
+ * keys than that fill it (512 KiB of 64 B records made 3 times the candidate units).
+ */
+#define LC_IDX_DEFAULT_UNIT (512u * 1024u) /* bytes of records per unit, at most */
+#define LC_IDX_UNIT_PACKETS 3276u	   /* packets per unit, at most: 256 KiB of 64 B frames */
 #define LC_IDX_DEFAULT_BLOOM 4096u	   /* bytes per unit: 32768 bits */
 #define LC_IDX_DEFAULT_K 4u
 /*
- * A .zst's unit is one zstd frame: a sealed block of up to 1 MiB of records
- * (core/writer_open.c LC_BLOCK_SIZE), four plain units' worth. Its Bloom filter has
- * the same bits per byte of records as a plain unit's: with 4 KiB a frame of 64 B
- * records (about 13,000 of them) answered "maybe" for every key.
+ * --compress: the bytes of records per zstd frame (core/writer_open.c seals the
+ * compressing writer's blocks at it). A .zst's unit is one frame, cut by the writer by
+ * bytes only (it counts no packets): a frame holds what a unit of 64 B records holds at
+ * most, so its LC_IDX_DEFAULT_BLOOM is never fuller than a plain unit's.
  */
-#define LC_IDX_ZST_BLOOM (4u * LC_IDX_DEFAULT_BLOOM)
+#define LC_IDX_FRAME_UNIT ((uint32_t)(LC_IDX_UNIT_PACKETS * 80u))
 
 struct lc_idx_opts {
 	uint32_t unit_bytes;
-	uint32_t bloom_bytes; /* 0: by the file (lc_idx_build): LC_IDX_DEFAULT_BLOOM, .zst
-				 LC_IDX_ZST_BLOOM */
+	uint32_t unit_packets; /* a unit ends at this many packets too (0: by bytes only) */
+	uint32_t bloom_bytes;  /* 0: by the file (lc_idx_build): LC_IDX_DEFAULT_BLOOM, a .zst
+				  with larger frames more (lc_idx_zst_bloom) */
 	uint8_t k;
 	bool compressed; /* units are zstd frames, cut by the caller (LC_IDX_COMPRESSED) */
 };

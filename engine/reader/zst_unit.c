@@ -94,32 +94,51 @@ window(struct lc_zst_unit *zu, uint64_t at, uint64_t need, uint64_t chunk)
 	return 0;
 }
 
-/* zlen 0: the first frame's compressed size, from its first bytes. */
+/*
+ * The compressed length of the frame at `at`, in[] holding its header (and what a read
+ * of `chunk` gave), which says it decodes to `c` bytes: if the frame ends past in[], its
+ * decoded size bounds it and in[] is read on up to that bound. `*sz`: its length, or
+ * zstd's error code (not a whole frame). 0, or -1 if the file cannot be read.
+ */
+static int
+frame_len(struct lc_zst_unit *zu, uint64_t at, unsigned long long c, uint64_t chunk, size_t *sz)
+{
+	uint64_t left = zu->raw_size - at, avail = zu->win_off + zu->win_len - at, need;
+
+	*sz = ZSTD_findFrameCompressedSize(zu->in + (at - zu->win_off), (size_t)avail);
+	if (!ZSTD_isError(*sz) || avail >= left)
+		return 0;
+	need = ZSTD_compressBound((size_t)c) + 64;
+	if (window(zu, at, need < left ? need : left, chunk) < 0)
+		return -1;
+	avail = zu->win_off + zu->win_len - at;
+	*sz = ZSTD_findFrameCompressedSize(zu->in + (at - zu->win_off), (size_t)avail);
+	return 0;
+}
+
+/* zlen 0: the first frame's compressed size, from its header; in[] then holds it whole. */
 static int
 frame_size(struct lc_zst_unit *zu, uint64_t zoff, uint64_t *zlen, const char **why)
 {
 	uint64_t left = zu->raw_size - zoff;
 	size_t n = left < FIRST_READ ? (size_t)left : FIRST_READ, sz;
-	const uint8_t *p;
+	unsigned long long c;
 
 	if (window(zu, zoff, n, 0) < 0) {
 		*why = "cannot read it";
 		return -1;
 	}
-	p = zu->in + (zoff - zu->win_off);
-	sz = ZSTD_findFrameCompressedSize(p, n);
+	c = ZSTD_getFrameContentSize(zu->in + (zoff - zu->win_off), n);
+	if (c == ZSTD_CONTENTSIZE_ERROR || c == ZSTD_CONTENTSIZE_UNKNOWN || c > LC_ZST_UNIT_MAX)
+		/* Nothing bounds it: whole in the first read, or not at all. */
+		sz = ZSTD_findFrameCompressedSize(zu->in + (zoff - zu->win_off), n);
+	else if (frame_len(zu, zoff, c, 0, &sz) < 0) {
+		*why = "cannot read it";
+		return -1;
+	}
 	if (ZSTD_isError(sz)) {
-		/* Longer than the first read (or bad): its header bounds it. */
-		unsigned long long c = ZSTD_getFrameContentSize(p, n);
-
-		if (c == ZSTD_CONTENTSIZE_ERROR || c == ZSTD_CONTENTSIZE_UNKNOWN ||
-				c > LC_ZST_UNIT_MAX) {
-			*why = ZSTD_getErrorName(sz);
-			return -1;
-		}
-		sz = ZSTD_compressBound((size_t)c);
-		if (sz > left)
-			sz = (size_t)left;
+		*why = ZSTD_getErrorName(sz);
+		return -1;
 	}
 	*zlen = sz;
 	return 0;
@@ -178,11 +197,7 @@ decode(struct lc_zst_unit *zu, const uint8_t *p, size_t n, const char **why)
 static int
 load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
 {
-	bool one = zlen == 0;
-	const uint8_t *p;
-	size_t got;
-
-	if (zoff > zu->raw_size || (one && frame_size(zu, zoff, &zlen, why) < 0))
+	if (zoff > zu->raw_size || (zlen == 0 && frame_size(zu, zoff, &zlen, why) < 0))
 		return -1;
 	if (zlen > LC_ZST_UNIT_MAX || zlen > zu->raw_size - zoff) {
 		*why = zlen > LC_ZST_UNIT_MAX ? "frame too large"
@@ -193,17 +208,7 @@ load(struct lc_zst_unit *zu, uint64_t zoff, uint64_t zlen, const char **why)
 		*why = "cannot read it";
 		return -1;
 	}
-	p = zu->in + (zoff - zu->win_off);
-	if (one) {
-		/* The frame's header gave a bound: its exact end. */
-		got = ZSTD_findFrameCompressedSize(p, (size_t)zlen);
-		if (ZSTD_isError(got)) {
-			*why = ZSTD_getErrorName(got);
-			return -1;
-		}
-		zlen = got;
-	}
-	if (decode(zu, p, (size_t)zlen, why) < 0)
+	if (decode(zu, zu->in + (zoff - zu->win_off), (size_t)zlen, why) < 0)
 		return -1;
 	zu->next = zoff + zlen;
 	return 0;
@@ -274,7 +279,7 @@ bad(struct lc_zst_unit *zu, uint64_t at, uint64_t resume, const char *why)
 static int
 seq_load(struct lc_zst_unit *zu, uint64_t *zoff)
 {
-	uint64_t at = zu->next, left = zu->raw_size - at, avail, need;
+	uint64_t at = zu->next, left = zu->raw_size - at, avail;
 	unsigned long long c;
 	const char *why = "";
 	const uint8_t *p;
@@ -296,16 +301,8 @@ seq_load(struct lc_zst_unit *zu, uint64_t *zoff)
 			return 0; /* a frame header cut by the end of the file */
 		return bad(zu, at, next_magic(zu, at + 1), "not a zstd frame");
 	}
-	sz = ZSTD_findFrameCompressedSize(p, (size_t)avail);
-	if (ZSTD_isError(sz) && avail < left) {
-		/* Longer than one read: its decoded size bounds it. */
-		need = ZSTD_compressBound((size_t)c) + 64;
-		if (window(zu, at, need < left ? need : left, SEQ_READ) < 0)
-			return bad(zu, at, zu->raw_size, "cannot read it");
-		p = zu->in + (at - zu->win_off);
-		avail = zu->win_off + zu->win_len - at;
-		sz = ZSTD_findFrameCompressedSize(p, (size_t)avail);
-	}
+	if (frame_len(zu, at, c, SEQ_READ, &sz) < 0)
+		return bad(zu, at, zu->raw_size, "cannot read it");
 	if (ZSTD_isError(sz)) {
 		uint64_t resume = next_magic(zu, at + 1);
 
@@ -314,7 +311,7 @@ seq_load(struct lc_zst_unit *zu, uint64_t *zoff)
 			return 0;
 		return bad(zu, at, resume, ZSTD_getErrorName(sz));
 	}
-	if (decode(zu, p, sz, &why) < 0)
+	if (decode(zu, zu->in + (at - zu->win_off), sz, &why) < 0)
 		return bad(zu, at, at + sz, why);
 	zu->next = at + sz;
 	return 1;

@@ -19,7 +19,7 @@
 
 #include <linecap/error.h>
 
-/* The most a load may take, compressed or decoded (linecap writes 1 MiB frames). */
+/* The most a load may take, compressed or decoded (linecap writes 512 KiB frames). */
 #define LC_ZST_UNIT_MAX (64u << 20)
 
 struct lc_zst_unit;

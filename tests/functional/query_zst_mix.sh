@@ -75,6 +75,8 @@ write("a4.pcap.zst", b"".join(zstd_file(b[i:i + 100000]) for i in range(0, len(b
 write("a5.pcap.zst", zstd(blobs[4]))
 write("a6.pcap.zst", zstd_file(blobs[5]))
 write("a7.pcap", blobs[6])
+# Outside the mix: a2's records in frames of 1 MiB (linecap's before issue 14's change).
+open(os.path.join(t, "big.pcap.zst"), "wb").write(frames_of_records(parts[1], 1 << 20))
 os.unlink(os.path.join(t, "part.tmp"))
 PY
 for f in a1.pcap a2.pcap.zst; do
@@ -118,6 +120,21 @@ for c in "${CASES[@]}"; do
 done
 ((nonempty >= 7)) || fail "only $nonempty cases matched packets: the input does not exercise the query"
 ok "${#CASES[@]} expressions over the mix (indexed and not, 4 ways of .zst frames) equal tcpdump on the input"
+
+# The Bloom size of a .zst's index follows its largest frame: 4096 bytes for frames of
+# 256 KiB (as --compress writes them), 16384 for frames of 1 MiB; the query of the
+# larger frames still equals tcpdump on their decoding.
+bloom_of() { od -An -tu4 -j36 -N4 "$1" | tr -d ' '; }
+"$LINECAP" index -q "$T/big.pcap.zst" || fail "linecap index of 1 MiB frames failed"
+[ "$(bloom_of "$D/a2.pcap.zst.idx")" = 4096 ] || fail "a2's index (256 KiB frames): Bloom $(bloom_of "$D/a2.pcap.zst.idx") bytes, not 4096"
+[ "$(bloom_of "$T/big.pcap.zst.idx")" = 16384 ] || fail "the index of 1 MiB frames: Bloom $(bloom_of "$T/big.pcap.zst.idx") bytes, not 16384"
+# shellcheck disable=SC2086
+"$LINECAP" query -v -r "$T/big.pcap.zst" -w "$T/qb.pcap" $flow 2>"$T/qb.err" || { show "$T/qb.err"; fail "the query of 1 MiB frames failed"; }
+grep -q "1 indexed" "$T/qb.err" || { show "$T/qb.err"; fail "the query of 1 MiB frames did not use its index"; }
+# shellcheck disable=SC2086
+zstdcat "$T/big.pcap.zst" | tcpdump --time-stamp-precision=nano -r - -w "$T/ob.pcap" $flow 2>/dev/null || fail "tcpdump oracle of big failed"
+cmp -s <(txt "$T/qb.pcap") <(txt "$T/ob.pcap") || fail "the query of 1 MiB frames differs from tcpdump on their decoding"
+ok "a .zst's Bloom follows its frames: 4096 bytes for 256 KiB, 16384 for 1 MiB ($(grep -c '^[0-9]' < <(txt "$T/qb.pcap")) packets of the flow, as tcpdump)"
 
 # A corrupt frame of the unindexed a3: one warning naming it; the rest as before.
 mapfile -t frames <"$T/a3.frames"

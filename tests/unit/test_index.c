@@ -325,6 +325,52 @@ test_seen(void)
 	lc_idx_acc_free(&b);
 }
 
+/*
+ * A unit ends at unit_bytes of records or at unit_packets packets, whichever
+ * comes first (0: by bytes only): small records are cut by their count, large
+ * ones by their bytes.
+ */
+static void
+test_unit_packets(void)
+{
+	static const struct {
+		uint32_t packets, rec; /* unit_packets; bytes per record */
+		unsigned int expect;   /* packets per full unit */
+	} cases[] = {
+			{100, 76, 100},	 /* 7,600 bytes: the count first */
+			{100, 1016, 50}, /* 50 records reach 50,800 >= 50,000 bytes */
+			{0, 76, 658},	 /* bytes only: 658 * 76 >= 50,000 */
+	};
+	uint8_t pkt[60] = {0};
+	unsigned int c;
+
+	pkt[12] = 0x08, pkt[14] = 0x45, pkt[23] = 17;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct lc_idx_opts o = {.unit_bytes = 50000,
+				.unit_packets = cases[c].packets,
+				.bloom_bytes = 256,
+				.k = 4};
+		struct lc_idx_acc a;
+		unsigned int n, in_unit = 0, bad = 0, units = 0;
+		uint64_t off = 24;
+
+		CHECK(lc_idx_acc_init(&a, &o) == 0);
+		a.h.linktype = 1;
+		for (n = 0; n < 2000; n++) {
+			in_unit++;
+			if (lc_idx_acc_packet(&a, off, off + cases[c].rec, n, pkt, sizeof(pkt))) {
+				bad += in_unit != cases[c].expect;
+				CHECK(lc_idx_acc_cut(&a, NULL) != NULL);
+				in_unit = 0;
+				units++;
+			}
+			off += cases[c].rec;
+		}
+		CHECK(bad == 0 && units == 2000 / cases[c].expect);
+		lc_idx_acc_free(&a);
+	}
+}
+
 static void
 test_bloom(void)
 {
@@ -605,6 +651,7 @@ main(void)
 	test_keys();
 	test_keysum();
 	test_seen();
+	test_unit_packets();
 	test_bloom();
 	test_bloom_layout();
 	test_bloom_v1();
