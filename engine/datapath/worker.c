@@ -6,7 +6,6 @@
  */
 #include <rte_cycles.h>
 #include <rte_pause.h>
-#include <rte_ring.h>
 
 #include "datapath/tasks.h"
 
@@ -30,8 +29,6 @@
  * burst arrived) the device's descriptors, which are few, are emptied into the
  * rx->writer ring, which is large; the writers catch up while traffic is
  * lighter, taking up to their burst (at least the rx burst) per iteration.
- * It stops while a ring lacks room for a burst: under overload the device
- * then drops, at no cost to this lcore, instead of the ring after an rx.
  */
 #define RX_CATCHUP_POLLS 8
 
@@ -46,24 +43,12 @@ rx_should_finish(const struct lc_rx_task *t)
 	       __atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED) >= sh->count_limit;
 }
 
-static bool
-rings_have_room(const struct lc_rx_task *t)
-{
-	uint16_t r;
-
-	for (r = 0; r < t->nb_rings; r++)
-		if (rte_ring_free_count(t->rings[r]) < t->burst)
-			return false;
-	return true;
-}
-
 static unsigned int
 rx_poll_catchup(struct lc_rx_task *t, bool shares_lcore)
 {
 	unsigned int n = lc_rx_poll(t), total = n, i;
 
-	for (i = 1; shares_lcore && n == t->burst && i < RX_CATCHUP_POLLS && rings_have_room(t);
-			i++) {
+	for (i = 1; shares_lcore && n == t->burst && i < RX_CATCHUP_POLLS; i++) {
 		n = lc_rx_poll(t);
 		total += n;
 	}
