@@ -21,17 +21,6 @@
 #define IDLE_BACKOFF_MS 10
 #define IDLE_SLEEP_US 20
 
-/*
- * Run to completion (rx and writer tasks on one lcore): an rx task whose poll
- * came back full is polled again, up to RX_CATCHUP_POLLS times, before the
- * writers run. Taking a packet off the device and into the ring costs a small
- * part of packing and writing it, so after a stall (the host took the CPU, a
- * burst arrived) the device's descriptors, which are few, are emptied into the
- * rx->writer ring, which is large; the writers catch up while traffic is
- * lighter, taking up to their burst (at least the rx burst) per iteration.
- */
-#define RX_CATCHUP_POLLS 8
-
 static bool
 rx_should_finish(const struct lc_rx_task *t)
 {
@@ -41,18 +30,6 @@ rx_should_finish(const struct lc_rx_task *t)
 		return true;
 	return sh->count_limit != 0 &&
 	       __atomic_load_n(&sh->count_taken, __ATOMIC_RELAXED) >= sh->count_limit;
-}
-
-static unsigned int
-rx_poll_catchup(struct lc_rx_task *t, bool shares_lcore)
-{
-	unsigned int n = lc_rx_poll(t), total = n, i;
-
-	for (i = 1; shares_lcore && n == t->burst && i < RX_CATCHUP_POLLS; i++) {
-		n = lc_rx_poll(t);
-		total += n;
-	}
-	return total;
 }
 
 int
@@ -75,7 +52,7 @@ lc_worker_main(void *arg)
 				continue;
 			}
 			active++;
-			work += rx_poll_catchup(t, wk->nb_writers != 0);
+			work += lc_rx_poll(t);
 		}
 		for (i = 0; i < wk->nb_writers; i++) {
 			struct lc_writer_task *w = wk->writers[i];
