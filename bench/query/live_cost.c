@@ -27,7 +27,10 @@ count(const uint8_t *e, size_t len, void *arg)
 int
 main(int argc, char **argv)
 {
-	struct lc_idx_opts o = {.unit_bytes = 256 * 1024, .bloom_bytes = 4096, .k = 4};
+	struct lc_idx_opts o = {.unit_bytes = LC_IDX_DEFAULT_UNIT,
+			.unit_packets = LC_IDX_UNIT_PACKETS,
+			.bloom_bytes = LC_IDX_DEFAULT_BLOOM,
+			.k = 4};
 	struct lc_idx_live l;
 	struct timespec a, b;
 	uint8_t hdr[64], *buf;
@@ -40,6 +43,7 @@ main(int argc, char **argv)
 		return 1;
 	if (argc > 3) {
 		o.unit_bytes = (uint32_t)atoi(argv[2]) * 1024u;
+		o.unit_packets = 0; /* as linecap index --unit-kib: by bytes only */
 		o.bloom_bytes = (uint32_t)atoi(argv[3]);
 	}
 	fseek(f, 0, SEEK_END);
