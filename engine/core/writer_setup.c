@@ -25,6 +25,11 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 	/* Room past block_size: one whole record, and the end-of-file statistics. */
 	size_t tail = fmt->if_stats != NULL ? (size_t)LC_WRITER_MAX_RINGS * LC_IF_STATS_MAX : 0;
 	size_t slack = RTE_ALIGN_CEIL(w->snaplen + fmt->record_overhead + tail, LC_BLOCK_ALIGN);
+	/*
+	 * aligned_alloc wants a multiple of the alignment, and a compressing
+	 * writer's block (LC_IDX_FRAME_UNIT records' bytes) is not one.
+	 */
+	size_t alloc = RTE_ALIGN_CEIL(block_size + slack, LC_BLOCK_ALIGN);
 	struct lc_wblock *b = &w->blocks[0];
 	unsigned int i;
 
@@ -37,7 +42,7 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 	w->rec_hdr_len = fmt->record == LC_RECORD_PCAPNG_EPB ? LC_PCAPNG_EPB_HDR_LEN
 							     : LC_PCAP_RECORD_HDR_LEN;
 	for (i = 0; i < LC_WRITER_BLOCKS; i++) {
-		w->blocks[i].buf = aligned_alloc(LC_BLOCK_ALIGN, block_size + slack);
+		w->blocks[i].buf = aligned_alloc(LC_BLOCK_ALIGN, alloc);
 		if (w->blocks[i].buf == NULL)
 			return -ENOMEM;
 		/*
@@ -45,7 +50,7 @@ lc_writer_init(struct lc_writer_task *w, size_t block_size, const struct lc_form
 		 * in a VM), and taken on the rx lcore while the first blocks fill it
 		 * stalls polling long enough to lose packets at start.
 		 */
-		memset(w->blocks[i].buf, 0, block_size + slack);
+		memset(w->blocks[i].buf, 0, alloc);
 	}
 	if (w->zlevel != 0) {
 		/* --compress: a frame holds at most a block and its slack. */
