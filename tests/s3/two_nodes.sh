@@ -86,10 +86,33 @@ awk -v a0="$a0" -v a1="$a1" -v b0="$b0" -v b1="$b1" \
 ok "two captures at once (--node nodeA, nodeB, different traffic): every file and index under two/NODE/, byte-identical (boto3)"
 
 txt() { tcpdump -r "$1" -tt -nn -x --time-stamp-precision=nano 2>/dev/null; }
-# oracle EXPR...: mergecap of both nodes' local capture files, then tcpdump EXPR
+# Stamps that go back in a node's files, in rotation order. The libpcap path keeps the
+# kernel's stamps, which go back now and then when the kernel hands one sender's packets
+# to the socket from two CPUs. Then "time order" has no single meaning: mergecap + tcpdump
+# weighs the packets the expression rejects as well, linecap's merge only the matching
+# ones (docs/CLI.md), so the order may differ there and only the packets are compared.
+BACK=0
+for node in nodeA nodeB; do
+	# shellcheck disable=SC2046
+	b=$(for f in $(find "$T/$node" -maxdepth 1 -type f -name 'cap.pcap*' ! -name '*.idx' | sort -V); do
+		tcpdump -r "$f" -tt -nn --time-stamp-precision=nano 2>/dev/null; done |
+		awk '{ s = $1 ""; if (NR > 1 && s < p) b++; p = s } END { print b + 0 }')
+	BACK=$((BACK + b))
+done
+# same_answer A B: the same records in the same order, or, when stamps went back, the same records
+same_answer() {
+	cmp -s "$1" "$2" && return 0
+	[ "$BACK" -gt 0 ] || return 1
+	one_per_line() { awk '/^[0-9]/ { if (r != "") print r; r = $0; next } { r = r " " $0 } END { if (r != "") print r }' "$1" | sort; }
+	cmp -s <(one_per_line "$1") <(one_per_line "$2") || return 1
+	echo "note: $BACK stamps go back in the captures: '$expr' compared as the same packets, not the same order"
+}
+# oracle EXPR...: mergecap of both nodes' local capture files, then tcpdump EXPR. mergecap
+# 4.0 takes the LAST of equal stamps first, linecap the first in input order (nodeA's
+# files, then nodeB's, by name): the oracle gets the files in reverse (as query_exact).
 oracle() {
 	# shellcheck disable=SC2046 # the file names have no spaces
-	mergecap -F nsecpcap -w - $(find "$T/nodeA" "$T/nodeB" -maxdepth 1 -type f -name 'cap.pcap*' ! -name '*.idx' | sort) |
+	mergecap -F nsecpcap -w - $(find "$T/nodeA" "$T/nodeB" -maxdepth 1 -type f -name 'cap.pcap*' ! -name '*.idx' | sort -V -r) |
 		tcpdump --time-stamp-precision=nano -r - -w "$T/o.pcap" "$@" 2>/dev/null
 	txt "$T/o.pcap" >"$T/o.txt"
 }
@@ -103,8 +126,8 @@ run_case() {
 	# shellcheck disable=SC2086
 	oracle $expr
 	txt "$T/q.pcap" >"$T/q.txt"
-	cmp -s "$T/q.txt" "$T/o.txt" ||
-		{ diff "$T/o.txt" "$T/q.txt" | head -10; fail "'$expr': the answer over two/ is not mergecap + tcpdump's"; }
+	same_answer "$T/q.txt" "$T/o.txt" ||
+		{ diff "$T/o.txt" "$T/q.txt" | head -10 || true; fail "'$expr': the answer over two/ is not mergecap + tcpdump's"; }
 	n=$(grep -c '^[0-9]' "$T/q.txt" || true)
 	[ "$n" -gt 0 ] || fail "'$expr' matched nothing: the traffic does not exercise it"
 	# both nodes are in the answer
@@ -117,7 +140,7 @@ run_case() {
 	"$LINECAP" query -r "s3://$S3_BUCKET/two/nodeA" -r "$T/nodeB" "${S3Q[@]}" -w "$T/mix.pcap" $expr \
 		2>"$T/mix.err" || { show "$T/mix.err"; fail "'$expr': -r S3 -r LOCAL failed"; }
 	txt "$T/mix.pcap" >"$T/mix.txt"
-	cmp -s "$T/mix.txt" "$T/o.txt" || fail "'$expr': -r s3://.../two/nodeA -r LOCAL differs from the oracle"
+	same_answer "$T/mix.txt" "$T/o.txt" || fail "'$expr': -r s3://.../two/nodeA -r LOCAL differs from the oracle"
 	ok "'${expr:-(all)}': $n packets from both nodes, over s3://BUCKET/two = -r s3://.../nodeA -r LOCAL = mergecap + tcpdump"
 }
 run_case ""
