@@ -19,7 +19,10 @@
 
 #include <linecap/error.h>
 
-/* The most a load may take, compressed or decoded (linecap writes 512 KiB frames). */
+/*
+ * The most a load may take, compressed or decoded (linecap writes frames of
+ * LC_IDX_FRAME_UNIT = 262,080 bytes of records, 1 MiB with a huge pcapng header).
+ */
 #define LC_ZST_UNIT_MAX (64u << 20)
 
 struct lc_zst_unit;
