@@ -47,11 +47,10 @@ read -r host port < <(tcpdump -nn -r "$F" 'ip and tcp' 2>/dev/null |
 	awk '{ split($3, a, "."); if (a[5] + 0 > 9100) { print a[1]"."a[2]"."a[3]"."a[4], a[5]; exit } }')
 [ -n "$port" ] || fail "no TCP flow found in the generated file"
 EXPR="host $host and port $port"
-# The same command once, unmeasured: the binaries and libraries it loads are then in the
-# page cache (after a drop_caches they would count in the read bytes measured below).
-# shellcheck disable=SC2086
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 /usr/bin/time -o /dev/null -f '%I' strace -f -qq -e trace=pread64 \
-	-o /dev/null "$LINECAP" query -r "$F" -w /dev/null $EXPR 2>/dev/null || fail "query '$EXPR' failed"
+# The binaries and libraries of the measured command, loaded once unmeasured: after a
+# drop_caches their page-ins would count in the read bytes measured below.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 /usr/bin/time -o /dev/null -f '%I' strace -qq -o /dev/null "$LINECAP" --version >/dev/null 2>&1 ||
+	fail "linecap --version failed"
 evict "$F" "$F.idx"
 # shellcheck disable=SC2086 # the expression is words
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 /usr/bin/time -o "$T/time" -f '%I' strace -f -qq -e trace=pread64 -P "$F" -P "$F.idx" \
